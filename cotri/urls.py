@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import path
+from django.views.static import serve
+
+from cotri import views
+
+admin.site.site_header = "cotri — administration des contrats d'objectifs"
+admin.site.site_title = "cotri"
+admin.site.index_title = "Contrats d'objectifs territoriaux"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
