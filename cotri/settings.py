@@ -18,13 +18,16 @@ env = environ.Env()
 if ENV_FILE.exists():
     env.read_env(str(ENV_FILE))
 
+# Production refuses laptop conveniences (generated secret key, demo data).
+COTRI_PRODUCTION = env.bool("COTRI_PRODUCTION", default=False)
+
 
 def _local_secret_key() -> str:
     """Return SECRET_KEY, creating a random one in the untracked .env on a laptop."""
     key = env.str("SECRET_KEY", default="")
     if key:
         return key
-    if env.bool("COTRI_PRODUCTION", default=False):
+    if COTRI_PRODUCTION:
         raise ImproperlyConfigured("SECRET_KEY doit être défini en production.")
     key = secrets.token_urlsafe(50)
     with ENV_FILE.open("a", encoding="utf-8") as fh:

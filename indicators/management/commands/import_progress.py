@@ -1,0 +1,53 @@
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.perms import contracts_editable_by, is_officer
+from indicators.progress_import import ProgressImportError, progress_import
+
+
+class Command(BaseCommand):
+    help = "Importe des saisies d'avancement (CSV ou XLSX) : toutes les lignes ou aucune."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="fichier CSV ou XLSX")
+        parser.add_argument("--dry-run", action="store_true", help="vérifie sans enregistrer")
+        parser.add_argument(
+            "--as",
+            dest="username",
+            help="agit avec les droits de cet utilisateur (agent par défaut)",
+        )
+
+    def handle(self, *args, file, dry_run, username, **options):
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"Fichier introuvable : {path}")
+        user, officer, allowed = None, True, None
+        if username:
+            try:
+                user = get_user_model().objects.get(username=username)
+            except get_user_model().DoesNotExist:
+                raise CommandError(f"Utilisateur inconnu : {username}") from None
+            officer = is_officer(user)
+            if not officer:
+                allowed = contracts_editable_by(user)
+        try:
+            result = progress_import(
+                content=path.read_bytes(),
+                filename=path.name,
+                by=user,
+                officer=officer,
+                allowed_contract_ids=allowed,
+                dry_run=dry_run,
+            )
+        except ProgressImportError as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            raise SystemExit(1) from None
+        verb = "seraient importées" if dry_run else "importées"
+        self.stdout.write(
+            f"{result.created + result.updated} saisies {verb} "
+            f"({result.created} créées, {result.updated} mises à jour) "
+            f"sur {len(result.contract_ids)} contrat(s)."
+        )

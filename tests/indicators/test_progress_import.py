@@ -1,0 +1,136 @@
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from indicators.enums import EntryStatus
+from indicators.models import EntryTransition, ProgressEntry
+from indicators.progress_import import ProgressImportError, progress_import
+from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def calaisis():
+    contract = ContractFactory(reference="COTTRI-2021-CALAISIS")
+    objective = ObjectiveFactory(contract=contract, code="O1")
+    IndicatorFactory(objective=objective, code="renovations", target=Decimal("1500"))
+    objective2 = ObjectiveFactory(contract=contract, code="O2")
+    IndicatorFactory(objective=objective2, code="km", target=Decimal("50"))
+    return contract
+
+
+FRENCH_CSV = (
+    "contract;objective;indicator;date;value;comment\r\n"
+    "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;Bilan 2021 des conseillers\r\n"
+    "\r\n"
+    "COTTRI-2021-CALAISIS ; O2 ; km ; 31/12/2022 ; 12,5 ; Pistes réalisées \r\n"
+).encode("cp1252")
+
+
+def test_french_spreadsheet_csv_imports_with_history(calaisis, officer):
+    result = progress_import(content=FRENCH_CSV, filename="avancement.csv", by=officer)
+
+    assert (result.created, result.updated) == (2, 0)
+    km = ProgressEntry.objects.get(indicator__code="km")
+    assert km.value == Decimal("12.5")
+    assert km.date.isoformat() == "2022-12-31"
+    assert km.comment == "Pistes réalisées"
+    assert km.status == EntryStatus.VALIDATED
+    assert km.history.get().history_user == officer
+    assert EntryTransition.objects.filter(entry=km, to_status=EntryStatus.VALIDATED).exists()
+
+
+def test_utf8_bom_and_comma_separator(calaisis):
+    content = (
+        "\ufeffcontract,objective,indicator,date,value\n"
+        "COTTRI-2021-CALAISIS,O1,renovations,2021-12-31,420\n"
+    ).encode()
+    assert progress_import(content=content, filename="a.csv").created == 1
+
+
+def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(calaisis):
+    content = (
+        "contract;objective;indicator;date;value\n"
+        "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
+        "COTTRI-2021-CALAISIS;O9;renovations;31/12/2021;1\n"
+        "COTTRI-2021-CALAISIS;O2;km;31/13/2022;1\n"
+        "COTTRI-2021-CALAISIS;O2;km;31/12/2022;-3\n"
+        "INCONNU;O2;km;31/12/2022;1\n"
+    ).encode()
+    with pytest.raises(ProgressImportError) as exc:
+        progress_import(content=content, filename="a.csv")
+    assert [str(e) for e in exc.value.errors] == [
+        "ligne 3 : objective : objectif « O9 » inconnu dans le contrat COTTRI-2021-CALAISIS",
+        "ligne 4 : date : date invalide « 31/13/2022 » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)",
+        "ligne 5 : value : la valeur doit être positive ou nulle (« -3 »)",
+        "ligne 6 : contract : contrat inconnu « INCONNU »",
+    ]
+    assert ProgressEntry.objects.count() == 0
+
+
+def test_reimport_updates_in_place_and_keeps_the_old_value_in_history(calaisis):
+    progress_import(content=FRENCH_CSV, filename="a.csv")
+    corrected = FRENCH_CSV.replace(b";420;", b";450;")
+    result = progress_import(content=corrected, filename="a.csv")
+    assert (result.created, result.updated) == (0, 2)
+    entry = ProgressEntry.objects.get(indicator__code="renovations")
+    assert entry.value == Decimal("450")
+    assert [h.value for h in entry.history.order_by("history_date")] == [
+        Decimal("420"),
+        Decimal("450"),
+    ]
+
+
+def test_chef_de_projet_cannot_touch_other_contracts_nor_set_status(calaisis, stranger):
+    content = (
+        "contract;objective;indicator;date;value;status\n"
+        "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;validated\n"
+    ).encode()
+    with pytest.raises(ProgressImportError) as exc:
+        progress_import(
+            content=content, filename="a.csv", by=stranger, officer=False, allowed_contract_ids=[]
+        )
+    assert [str(e) for e in exc.value.errors] == [
+        "ligne 2 : contract : contrat inconnu « COTTRI-2021-CALAISIS »"
+    ]
+    result = progress_import(
+        content=content.replace(b";status", b"").replace(b";validated", b""),
+        filename="a.csv",
+        by=stranger,
+        officer=False,
+        allowed_contract_ids=[calaisis.pk],
+    )
+    assert result.created == 1
+    assert ProgressEntry.objects.get().status == EntryStatus.SUBMITTED
+
+
+def test_xlsx_import(calaisis):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["contract", "objective", "indicator", "date", "value"])
+    sheet.append(["COTTRI-2021-CALAISIS", "O2", "km", "31/12/2022", 12.5])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    progress_import(content=buffer.getvalue(), filename="a.xlsx")
+    assert ProgressEntry.objects.get().value == Decimal("12.5")
+
+
+def test_command_exit_status_and_error_lines(calaisis, tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"contract;objective;indicator;date;value\nX;O1;r;01/01/2021;1\n")
+    with pytest.raises(SystemExit) as exc:
+        call_command("import_progress", str(bad))
+    assert exc.value.code == 1
+    assert "ligne 2 : contract : contrat inconnu « X »" in capsys.readouterr().err
+    good = tmp_path / "good.csv"
+    good.write_bytes(FRENCH_CSV)
+    call_command("import_progress", str(good), "--dry-run")
+    assert ProgressEntry.objects.count() == 0
+    call_command("import_progress", str(good))
+    assert ProgressEntry.objects.count() == 2
