@@ -1,6 +1,20 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class FundingConfig(AppConfig):
     name = "funding"
     verbose_name = "Financements"
+
+    def ready(self):
+        # funding is the top app: it may listen to indicators (never the reverse).
+        from indicators.models import Indicator, Objective, ProgressEntry
+        from indicators.signals import progress_changed
+
+        from . import admin_evaluation, signals  # noqa: F401 - registers the evaluations' admin
+
+        for signal in (post_save, post_delete):
+            signal.connect(signals.entry_changed, sender=ProgressEntry, dispatch_uid="eval-entry")
+            signal.connect(signals.objective_changed, sender=Objective, dispatch_uid="eval-obj")
+            signal.connect(signals.indicator_changed, sender=Indicator, dispatch_uid="eval-ind")
+        progress_changed.connect(signals.progress_changed, dispatch_uid="eval-progress")

@@ -1,5 +1,7 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from funding.enums import Funder, TrancheKind, TrancheStatus
@@ -84,3 +86,167 @@ class Tranche(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} (année {self.year})"
+
+
+class EvaluationStatus(models.TextChoices):
+    ELIGIBLE = "eligible", "Éligible"
+    NOT_ELIGIBLE = "not_eligible", "Non éligible"
+    CONFIGURATION_ERROR = "configuration_error", "Erreur de configuration"
+
+
+class EvaluationLocked(ValidationError):
+    """Raised on any attempt to change a snapshot (only the decision may be written, once)."""
+
+
+DECISION_FIELDS = frozenset({"decided_at", "decided_by"})
+
+
+class EvaluationQuerySet(models.QuerySet):
+    def decided(self) -> "EvaluationQuerySet":
+        return self.filter(decided_at__isnull=False)
+
+    def latest_first(self) -> "EvaluationQuerySet":
+        return self.order_by("-as_of", "-created_at", "-pk")
+
+    def update(self, **kwargs):
+        if kwargs == {"created_by": None}:  # SET_NULL when the requesting user is deleted
+            return super().update(**kwargs)
+        raise EvaluationLocked(
+            "Une évaluation est un instantané : elle ne se modifie pas en masse.",
+            code="evaluation_immutable",
+        )
+
+    def delete(self):
+        if self.filter(decided_at__isnull=False).exists():
+            raise EvaluationLocked(
+                "Une évaluation décidée ne peut pas être supprimée.", code="evaluation_decided"
+            )
+        return super().delete()
+
+
+class Evaluation(models.Model):
+    """An immutable snapshot of a contract's year-3 bonus evaluation at one date.
+
+    Everything the officers and the public read is stored, so the snapshot never changes when the
+    contract does: the rule used, each objective's and indicator's level, rate, threshold, verdict,
+    pending (submitted) value, missing value and projection (``objectives``), the eligibility, the
+    amount and the French reasons. Decimal values in the JSON fields are decimal strings.
+
+    ``fingerprint`` is the SHA-256 of everything the snapshot is computed from: evaluating the same
+    inputs again returns the stored snapshot instead of a duplicate. Deciding (once per contract)
+    is the only write allowed after creation; a decided evaluation never changes again.
+    """
+
+    contract = models.ForeignKey(
+        "contracts.Contract",
+        verbose_name="contrat",
+        on_delete=models.PROTECT,
+        related_name="evaluations",
+    )
+    as_of = models.DateField("évaluation au")
+    fingerprint = models.CharField("empreinte des données évaluées", max_length=64)
+    status = models.CharField("résultat", max_length=20, choices=EvaluationStatus.choices)
+    eligible = models.BooleanField("éligible au bonus", null=True)
+    bonus_cap = models.DecimalField("plafond du bonus (€)", null=True, **MONEY)
+    bonus_amount = models.DecimalField("montant du bonus (€)", null=True, **MONEY)
+    population = models.PositiveIntegerField("population de référence", null=True)
+    contract_start = models.DateField("début du contrat", null=True)
+    contract_end = models.DateField("fin du contrat", null=True)
+    rule = models.JSONField("règle du bonus appliquée")
+    objectives = models.JSONField("objectifs et indicateurs", default=list)
+    reasons = models.JSONField("motifs", default=list)
+    errors = models.JSONField("erreurs de configuration", default=list)
+    created_at = models.DateTimeField("calculée le", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="demandée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("décidée le", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidée par",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,  # who decided a payment stays known
+        related_name="+",
+    )
+
+    objects = EvaluationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "évaluation du bonus"
+        verbose_name_plural = "évaluations du bonus"
+        ordering = ["contract", "-as_of", "-created_at", "-pk"]
+        permissions = [("decide_evaluation", "Peut décider une évaluation (montant du bonus)")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "as_of", "fingerprint"], name="evaluation_inputs_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(decided_at__isnull=False),
+                name="evaluation_one_decision_per_contract",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=EvaluationStatus.ELIGIBLE, eligible=True)
+                | Q(status=EvaluationStatus.NOT_ELIGIBLE, eligible=False, bonus_amount=0)
+                | Q(
+                    status=EvaluationStatus.CONFIGURATION_ERROR,
+                    eligible__isnull=True,
+                    bonus_amount__isnull=True,
+                ),
+                name="evaluation_status_consistent",
+            ),
+            models.CheckConstraint(
+                condition=Q(bonus_amount__isnull=True)
+                | Q(bonus_cap__isnull=False, bonus_amount__gte=0, bonus_amount__lte=F("bonus_cap")),
+                name="evaluation_amount_within_cap",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True)
+                | ~Q(status=EvaluationStatus.CONFIGURATION_ERROR),
+                name="evaluation_decided_not_misconfigured",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | Q(decided_at__isnull=False),
+                name="evaluation_decider_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Évaluation de {self.contract.reference} au {self.as_of:%d/%m/%Y}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self._refuse_change(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def _refuse_change(self, update_fields) -> None:
+        if type(self).objects.filter(pk=self.pk, decided_at__isnull=False).exists():
+            raise EvaluationLocked(
+                "Cette évaluation est décidée : elle ne peut plus être modifiée.",
+                code="evaluation_decided",
+            )
+        if update_fields is None or not set(update_fields) <= DECISION_FIELDS:
+            raise EvaluationLocked(
+                "Une évaluation est un instantané : seule la décision peut y être ajoutée.",
+                code="evaluation_immutable",
+            )
+
+    def delete(self, *args, **kwargs):
+        if (
+            self.decided_at is not None
+            or type(self).objects.filter(pk=self.pk, decided_at__isnull=False).exists()
+        ):
+            raise EvaluationLocked(
+                "Une évaluation décidée ne peut pas être supprimée.", code="evaluation_decided"
+            )
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None

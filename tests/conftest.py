@@ -17,6 +17,22 @@ class _InvalidVariable(str):
 
 
 @pytest.fixture(autouse=True)
+def _eager_celery():
+    """Tasks run in the test's process unless a test starts a real worker (tests/worker/)."""
+    from cotri.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hasher(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 

@@ -52,13 +52,13 @@ def test_utf8_bom_and_comma_separator(calaisis):
 
 def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(calaisis):
     content = (
-        "contract;objective;indicator;date;value\n"
-        "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
-        "COTTRI-2021-CALAISIS;O9;renovations;31/12/2021;1\n"
-        "COTTRI-2021-CALAISIS;O2;km;31/13/2022;1\n"
-        "COTTRI-2021-CALAISIS;O2;km;31/12/2022;-3\n"
-        "INCONNU;O2;km;31/12/2022;1\n"
-    ).encode()
+        b"contract;objective;indicator;date;value\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
+        b"COTTRI-2021-CALAISIS;O9;renovations;31/12/2021;1\n"
+        b"COTTRI-2021-CALAISIS;O2;km;31/13/2022;1\n"
+        b"COTTRI-2021-CALAISIS;O2;km;31/12/2022;-3\n"
+        b"INCONNU;O2;km;31/12/2022;1\n"
+    )
     with pytest.raises(ProgressImportError) as exc:
         progress_import(content=content, filename="a.csv")
     assert [str(e) for e in exc.value.errors] == [
@@ -85,9 +85,9 @@ def test_reimport_updates_in_place_and_keeps_the_old_value_in_history(calaisis):
 
 def test_chef_de_projet_cannot_touch_other_contracts_nor_set_status(calaisis, stranger):
     content = (
-        "contract;objective;indicator;date;value;status\n"
-        "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;validated\n"
-    ).encode()
+        b"contract;objective;indicator;date;value;status\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;validated\n"
+    )
     with pytest.raises(ProgressImportError) as exc:
         progress_import(
             content=content, filename="a.csv", by=stranger, officer=False, allowed_contract_ids=[]

@@ -1,0 +1,54 @@
+"""Officers' admin for funding schedules (tranches), with their history."""
+
+from django.contrib import admin
+
+from funding.models import Tranche
+from funding.services import tranche_planned_amount
+from indicators.rules import format_euros_fr
+from territories.admin import HistoryAdmin
+
+
+@admin.register(Tranche)
+class TrancheAdmin(HistoryAdmin):
+    list_display = (
+        "contract_reference",
+        "label",
+        "year",
+        "funder",
+        "kind",
+        "planned_display",
+        "status",
+        "paid_display",
+        "paid_on",
+    )
+    list_display_links = ("contract_reference", "label")
+    # The contract carries the population and the bonus rule: a bonus's cap costs no query.
+    list_select_related = ("contract",)
+    list_filter = ("funder", "kind", "status", "year", "contract__programme")
+    search_fields = ("contract__reference", "contract__title", "label")
+    autocomplete_fields = ["contract"]
+    fieldsets = (
+        (None, {"fields": ("contract", "label", "year", "funder", "kind", "order")}),
+        ("Montants", {"fields": ("planned_amount", "planned_display", "status")}),
+        ("Versement", {"fields": ("paid_amount", "paid_on")}),
+    )
+    readonly_fields = ("planned_display",)
+
+    @admin.display(description="contrat", ordering="contract__reference")
+    def contract_reference(self, obj):
+        return obj.contract.reference
+
+    @admin.display(description="montant prévu")
+    def planned_display(self, obj):
+        if obj is None or obj.pk is None:
+            return "—"
+        amount = tranche_planned_amount(tranche=obj)
+        if amount is None:
+            return "inconnu (population de référence du contrat manquante)"
+        if obj.planned_amount is None:
+            return f"{format_euros_fr(amount)} (plafond du bonus, non encore décidé)"
+        return format_euros_fr(amount)
+
+    @admin.display(description="montant versé", ordering="paid_amount")
+    def paid_display(self, obj):
+        return "—" if obj.paid_amount is None else format_euros_fr(obj.paid_amount)

@@ -1,0 +1,35 @@
+"""Re-evaluate a contract when what its evaluation reads changes (connected in apps.py).
+
+Handlers stay one-liners: the scheduler in funding.tasks coalesces bursts and runs on commit.
+"""
+
+from indicators.enums import EntryStatus
+
+from .tasks import (
+    schedule_contract_evaluation,
+    schedule_indicator_evaluation,
+    schedule_objective_evaluation,
+)
+
+# A validation, a correction of a validated value, or a validated entry sent back for review.
+RESCORING_STATUSES = frozenset({EntryStatus.VALIDATED, EntryStatus.RETURNED})
+
+
+def entry_changed(sender, instance, raw=False, **kwargs):
+    if not raw and instance.status in RESCORING_STATUSES:
+        schedule_indicator_evaluation(instance.indicator_id)
+
+
+def objective_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule_contract_evaluation(instance.contract_id)
+
+
+def indicator_changed(sender, instance, raw=False, **kwargs):
+    if not raw:
+        schedule_objective_evaluation(instance.objective_id)
+
+
+def progress_changed(sender, contract_ids=(), **kwargs):
+    for contract_id in contract_ids:
+        schedule_contract_evaluation(contract_id)

@@ -1,0 +1,121 @@
+"""Celery tasks of funding: thin, take ids, idempotent (a snapshot is stored once per inputs).
+
+Evaluations follow changes in bursts: ``schedule_contract_evaluation`` runs after the commit and
+enqueues at most one evaluation per contract per window (a cache lock, ``cache.add``), delayed by
+the window so that it reads the whole burst. The task frees the lock before reading: a change
+committed after that schedules another evaluation, so none is ever missed.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import time
+from datetime import date
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import OperationalError, transaction
+
+from contracts.models import Contract
+from funding.evaluations import contract_evaluate
+from indicators.models import Indicator, Objective
+
+logger = logging.getLogger(__name__)
+
+TASK_OPTIONS = {
+    "bind": True,
+    "acks_late": True,
+    "autoretry_for": (OperationalError,),
+    "retry_backoff": True,
+    "max_retries": 5,
+}
+
+
+def coalesce_seconds() -> int:
+    """Length of a burst window (setting ``COTRI_EVALUATION_COALESCE_SECONDS``, default 60)."""
+    return int(getattr(settings, "COTRI_EVALUATION_COALESCE_SECONDS", 60))
+
+
+def lock_key(contract_id: int) -> str:
+    return f"cotri:evaluation:scheduled:{contract_id}"
+
+
+def _test_only_delay(contract_id: int) -> None:
+    """TEST ONLY (tests/worker): with ``COTRI_TEST_EVALUATION_DELAY`` set to seconds, mark the
+    start in the cache and sleep inside the evaluation's transaction, so that a test can kill the
+    worker in the middle of an evaluation. Never set it anywhere else."""
+    delay = os.environ.get("COTRI_TEST_EVALUATION_DELAY")
+    if not delay:
+        return
+    cache.set(f"cotri:test:evaluation-started:{contract_id}", os.getpid(), timeout=600)
+    time.sleep(float(delay))
+
+
+@shared_task(**TASK_OPTIONS)
+def evaluate_contract(self, contract_id: int, as_of: str | None = None) -> int | None:
+    """Evaluate one contract and store its snapshot; return the evaluation's id."""
+    cache.delete(lock_key(contract_id))  # before reading: later changes schedule a new run
+    contract = Contract.objects.filter(pk=contract_id).first()
+    if contract is None:
+        return None
+    with transaction.atomic():
+        evaluation = contract_evaluate(
+            contract=contract, as_of=date.fromisoformat(as_of) if as_of else None
+        )
+        _test_only_delay(contract_id)
+    return evaluation.pk
+
+
+@shared_task(**TASK_OPTIONS)
+def evaluate_all_active(self) -> int:
+    """Nightly: one evaluation task per active contract; return how many were enqueued."""
+    count = 0
+    for contract_id in Contract.objects.active().values_list("pk", flat=True).iterator():
+        count += enqueue_contract_evaluation(contract_id, countdown=0)
+    return count
+
+
+def enqueue_contract_evaluation(contract_id: int, *, countdown: int | None = None) -> bool:
+    """Enqueue an evaluation unless one is already waiting for this contract."""
+    countdown = coalesce_seconds() if countdown is None else countdown
+    if not cache.add(lock_key(contract_id), 1, timeout=countdown + 60):
+        return False
+    try:
+        evaluate_contract.apply_async((contract_id,), countdown=countdown)
+    except Exception:
+        cache.delete(lock_key(contract_id))  # do not block the next change for nothing
+        raise
+    return True
+
+
+def schedule_contract_evaluation(contract_id: int | None) -> None:
+    """After the current transaction commits, evaluate the contract (once per burst)."""
+    if contract_id is None:
+        return
+    connection = transaction.get_connection()
+    # Once per contract and transaction: a 200-row validation registers one callback. The
+    # callbacks of a rolled-back savepoint are dropped by Django, so are the marks.
+    if connection.in_atomic_block and any(
+        getattr(callback, "evaluation_contract_id", None) == contract_id
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return
+    callback = functools.partial(enqueue_contract_evaluation, contract_id)
+    callback.evaluation_contract_id = contract_id
+    # robust: an unavailable broker must not turn a committed validation into an error page.
+    transaction.on_commit(callback, robust=True)
+
+
+def schedule_indicator_evaluation(indicator_id: int | None) -> None:
+    contract_id = (
+        Indicator.objects.filter(pk=indicator_id).values_list("objective__contract_id").first()
+    )
+    schedule_contract_evaluation(contract_id[0] if contract_id else None)
+
+
+def schedule_objective_evaluation(objective_id: int | None) -> None:
+    contract_id = Objective.objects.filter(pk=objective_id).values_list("contract_id").first()
+    schedule_contract_evaluation(contract_id[0] if contract_id else None)
