@@ -15,6 +15,7 @@ from contracts.models import (
     Incontournable,
     IncontournableGroup,
     Programme,
+    ProjectMembership,
     Referential,
     Signatory,
 )
@@ -365,3 +366,15 @@ class ContractDocumentAdmin(ContractPartAdmin):
 @admin.register(Amendment)
 class AmendmentAdmin(ContractPartAdmin):
     list_display = ("__str__", "signed_on", "contract")
+
+
+@admin.register(ProjectMembership)
+class ProjectMembershipAdmin(admin.ModelAdmin):
+    """Who reports (chef de projet) or reads (lecteur) the contracts of a territory."""
+
+    list_display = ("user", "territory", "role", "created_at")
+    list_select_related = ("user", "territory")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__email", "territory__name")
+    autocomplete_fields = ["territory"]
+    raw_id_fields = ["user"]

@@ -37,3 +37,8 @@ class DocumentKind(models.TextChoices):
     REPORT = "rapport", "Rapport"
     PRESENTATION = "presentation", "Présentation"
     OTHER = "autre", "Autre document"
+
+
+class MembershipRole(models.TextChoices):
+    PROJECT_LEAD = "chef_de_projet", "Chef de projet"
+    READER = "lecteur", "Lecteur"

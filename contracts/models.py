@@ -5,7 +5,13 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
-from contracts.enums import BonusMode, ContractStatus, DocumentKind, GovernanceKind
+from contracts.enums import (
+    BonusMode,
+    ContractStatus,
+    DocumentKind,
+    GovernanceKind,
+    MembershipRole,
+)
 
 ZERO = Decimal("0")
 
@@ -352,3 +358,38 @@ class Amendment(models.Model):
 
     def __str__(self) -> str:
         return f"Avenant n° {self.number}"
+
+
+class ProjectMembership(models.Model):
+    """Gives a user access to every contract of one territory: report (chef) or read (lecteur)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="utilisateur",
+        on_delete=models.CASCADE,
+        related_name="project_memberships",
+    )
+    territory = models.ForeignKey(
+        "territories.Territory",
+        verbose_name="territoire",
+        on_delete=models.CASCADE,
+        related_name="project_memberships",
+    )
+    role = models.CharField(
+        "rôle", max_length=20, choices=MembershipRole.choices, default=MembershipRole.PROJECT_LEAD
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "accès d'un chef de projet"
+        verbose_name_plural = "accès des chefs de projet"
+        ordering = ["territory", "user"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "territory"], name="project_membership_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=MembershipRole.values), name="project_membership_role_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.territory} ({self.get_role_display()})"

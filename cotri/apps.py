@@ -7,7 +7,11 @@ class CotriConfig(AppConfig):
     verbose_name = "cotri"
 
     def ready(self) -> None:
+        from cotri.public.signals import connect_fiche_signals
         from cotri.roles import officers_group_sync
+
+        # A published contract's data change re-renders its PDF fiche (coalesced, after commit).
+        connect_fiche_signals()
 
         # After every migrate, the officers' group holds the permissions of new models too.
         post_migrate.connect(officers_group_sync, dispatch_uid="cotri.officers_group_sync")

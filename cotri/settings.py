@@ -6,6 +6,7 @@ SECRET_KEY, ALLOWED_HOSTS and friends (see README and docker-compose.yml).
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -51,13 +52,17 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "dsfr",
     "import_export",
     "simple_history",
+    "axes",
     "cotri",
     "territories",
     "contracts",
     "indicators",
     "funding",
+    "ninja",
+    "cotri.api",
 ]
 
 MIDDLEWARE = [
@@ -71,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns lockouts into the French lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cotri.urls"
@@ -86,6 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "cotri.public.context_processors.identity",
             ],
         },
     },
@@ -113,6 +121,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/admin/login/"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out users before any check
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Repeated failed logins (admin and /espace/) lock the username + address out for one hour.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(hours=1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_COOLOFF_MESSAGE = "Trop de tentatives de connexion ont échoué : réessayez dans une heure."
+AXES_PERMALOCK_MESSAGE = "Trop de tentatives de connexion ont échoué : contactez un agent."
+AXES_IPWARE_PROXY_COUNT = 1 if env.bool("BEHIND_TLS_PROXY", default=False) else None
+AXES_VERBOSE = False
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
@@ -190,9 +212,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "funding.tasks.evaluate_all_active",
         "schedule": crontab(hour=2, minute=30),
     },
+    "render-fiche-pdfs-nightly": {
+        "task": "cotri.public.tasks.render_all_fiche_pdfs",
+        "schedule": crontab(hour=3, minute=30),  # after the nightly evaluations
+    },
 }
 # A burst of changes on one contract gives one evaluation after this delay.
 COTRI_EVALUATION_COALESCE_SECONDS = env.int("COTRI_EVALUATION_COALESCE_SECONDS", default=60)
+# Likewise one fiche PDF render per published contract after this delay.
+COTRI_FICHE_COALESCE_SECONDS = env.int("COTRI_FICHE_COALESCE_SECONDS", default=60)
 
 # Admin imports keep the previewed file between preview and confirmation: in the shared cache
 # when there is one, so several web containers can serve the two requests.
@@ -207,7 +235,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Identity shown in headers of public pages and PDFs (the State identity is optional).

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.static import serve
 
-from cotri import views
-from funding import views as funding_views
+from cotri import opendata, views
+from cotri.api.api import api
 
 admin.site.site_header = "cotri — administration des contrats d'objectifs"
 admin.site.site_title = "cotri"
@@ -13,11 +13,11 @@ admin.site.index_title = "Contrats d'objectifs territoriaux"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path(
-        "api/contracts/<slug:reference>/evaluation",
-        funding_views.contract_evaluation,
-        name="contract-evaluation",
-    ),
+    path("espace/", include("cotri.espace.urls")),
+    path("api/", api.urls),
+    path("donnees-ouvertes/", opendata.opendata_index, name="opendata"),
+    path("donnees-ouvertes/<slug:slug>.csv", opendata.opendata_file, name="opendata-file"),
+    path("", include("cotri.public.urls")),
 ]
 
 if settings.DEBUG:

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils import timezone
 
+from cotri.espace.admin_actions import validate_entries
 from indicators.enums import EntryStatus
 from indicators.models import (
     Action,
@@ -276,6 +277,7 @@ class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
         "updated_at",
     )
     inlines = [EvidenceInline, EntryTransitionInline]
+    actions = [validate_entries]
     fieldsets = (
         (None, {"fields": ("indicator", "date", "value", "comment")}),
         (

@@ -1,21 +1,50 @@
-"""Who may do what on objectives, indicators and progress entries.
+"""Who may do what on objectives, indicators and progress entries (the one place to ask).
 
-Officers are staff members of the "officers" group (or superusers). Chefs de projet get access
-to their territories' contracts through memberships (front office issue); until those exist, a
-non-officer may edit no contract.
+Officers are staff members of the "officers" group (or superusers); they validate or return
+submitted entries. Chefs de projet report progress on their territories' contracts through
+project memberships (contracts.perms); lecteurs only read. Views, admin querysets and the API
+call these functions rather than testing roles themselves.
 """
 
-OFFICERS_GROUP = "officers"
+from contracts.perms import (
+    OFFICERS_GROUP,
+    can_report_on_contract,
+    can_view_contract,
+    contracts_reportable_by,
+    contracts_visible_to,
+    is_officer,
+)
+from indicators.enums import EntryStatus
 
+__all__ = [
+    "OFFICERS_GROUP",
+    "can_edit_entry",
+    "can_report_on_contract",
+    "can_report_progress",
+    "can_validate_entry",
+    "can_view_contract",
+    "contracts_editable_by",
+    "contracts_visible_to",
+    "is_officer",
+]
 
-def is_officer(user) -> bool:
-    if not user or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    return user.is_staff and user.groups.filter(name=OFFICERS_GROUP).exists()
+# A chef de projet may change an entry only while it is theirs to change.
+EDITABLE_STATUSES = frozenset({EntryStatus.DRAFT, EntryStatus.RETURNED})
 
 
 def contracts_editable_by(user) -> set[int]:
-    """Ids of the contracts whose progress this (non-officer) user may report."""
-    return set()
+    """Ids of the contracts whose progress this user may report (chefs de projet)."""
+    return set(contracts_reportable_by(user).values_list("pk", flat=True))
+
+
+def can_report_progress(user, indicator) -> bool:
+    return can_report_on_contract(user, indicator.objective.contract)
+
+
+def can_edit_entry(user, entry) -> bool:
+    """Drafts and returned entries are editable by the territory's chefs; validated never are."""
+    return entry.status in EDITABLE_STATUSES and can_report_progress(user, entry.indicator)
+
+
+def can_validate_entry(user, entry) -> bool:
+    return is_officer(user) and entry.status == EntryStatus.SUBMITTED

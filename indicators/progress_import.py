@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history
 
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import EntryTransition, Indicator, ProgressEntry
@@ -40,6 +41,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if self.line == 0:  # the whole file, not one of its lines
+            return f"{self.column} : {self.message}"
         return f"ligne {self.line} : {self.column} : {self.message}"
 
 
@@ -135,9 +138,71 @@ def _cell_text(cell) -> str:
 
 
 def read_rows(*, content: bytes, filename: str) -> tuple[list[str], Iterator[Row]]:
+    check_upload(content=content, filename=filename)
     if filename.lower().endswith(".xlsx"):
-        return read_xlsx(content)
+        try:
+            return read_xlsx(content)
+        except Exception:  # openpyxl raises many kinds of errors on a damaged workbook
+            raise _file_error("classeur XLSX illisible ou endommagé") from None
     return read_csv(content)
+
+
+# Guarding the door -------------------------------------------------------------------------------
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+MAX_XLSX_MEMBERS = 50
+MAX_XLSX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+ZIP_MAGIC = b"PK\x03\x04"
+BINARY_MAGICS = (ZIP_MAGIC, b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
+
+
+def _file_error(message: str) -> ProgressImportError:
+    return ProgressImportError([RowError(0, "fichier", message)])
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " Mo"
+
+
+def check_upload(*, content: bytes, filename: str) -> None:
+    """Refuse, before parsing, a file too big, a zip bomb, or one that is not what it claims."""
+    if len(content) > MAX_FILE_BYTES:
+        raise _file_error(
+            f"fichier trop volumineux ({_megabytes(len(content))}) : "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au plus"
+        )
+    if not content.strip():
+        raise _file_error("fichier vide")
+    if filename.lower().endswith(".xlsx"):
+        _check_xlsx(content)
+    elif content.startswith(BINARY_MAGICS) or b"\x00" in content[:8192]:
+        raise _file_error(
+            "ce fichier n'est pas un CSV (contenu binaire) ; un classeur Excel doit porter "
+            "l'extension .xlsx"
+        )
+
+
+def _check_xlsx(content: bytes) -> None:
+    not_xlsx = "ce fichier n'est pas un classeur XLSX (enregistrez-le au format .xlsx)"
+    if not content.startswith(ZIP_MAGIC):
+        raise _file_error(not_xlsx)
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+    except zipfile.BadZipFile:
+        raise _file_error(not_xlsx) from None
+    if len(members) > MAX_XLSX_MEMBERS:
+        raise _file_error(
+            f"classeur XLSX suspect : {len(members)} éléments ({MAX_XLSX_MEMBERS} au plus)"
+        )
+    uncompressed = sum(member.file_size for member in members)
+    if uncompressed > MAX_XLSX_UNCOMPRESSED_BYTES:
+        raise _file_error(
+            f"classeur XLSX trop volumineux une fois décompressé ({_megabytes(uncompressed)}) : "
+            f"{MAX_XLSX_UNCOMPRESSED_BYTES // (1024 * 1024)} Mo au plus"
+        )
+    if "xl/workbook.xml" not in {member.filename for member in members}:
+        raise _file_error(not_xlsx)
 
 
 # Parsing -----------------------------------------------------------------------------------------
@@ -275,7 +340,8 @@ def progress_import(
         entry.value = value
         entry.comment = cells.get("comment", "")
         entry.status = status
-        entry.author = entry.author or by
+        if entry.author_id is None:  # reading entry.author would cost a query per row
+            entry.author = by
         if status in (EntryStatus.SUBMITTED, EntryStatus.VALIDATED):
             entry.submitted_at = entry.submitted_at or now
         if status == EntryStatus.VALIDATED:
@@ -306,22 +372,9 @@ def progress_import(
 def _write(to_create: list[ProgressEntry], to_update: list[ProgressEntry], *, by) -> None:
     created = bulk_create_with_history(to_create, ProgressEntry, batch_size=1000, default_user=by)
     if to_update:
-        bulk_update_with_history(
-            to_update,
-            ProgressEntry,
-            [
-                "value",
-                "comment",
-                "status",
-                "author",
-                "submitted_at",
-                "reviewer",
-                "reviewed_at",
-                "updated_at",
-                "version",
-            ],
-            batch_size=1000,
-            default_user=by,
+        _update_in_place(to_update)
+        ProgressEntry.history.bulk_history_create(
+            to_update, batch_size=1000, update=True, default_user=by
         )
     transitions = [
         EntryTransition(entry=entry, from_status="", to_status=entry.status, by=by)
@@ -334,6 +387,37 @@ def _write(to_create: list[ProgressEntry], to_update: list[ProgressEntry], *, by
         if entry._previous_status != entry.status
     ]
     EntryTransition.objects.bulk_create(transitions, batch_size=1000)
+
+
+UPDATED_FIELDS = (
+    "value",
+    "comment",
+    "status",
+    "author",
+    "submitted_at",
+    "reviewer",
+    "reviewed_at",
+    "updated_at",
+    "version",
+)
+
+
+def _update_in_place(entries: list[ProgressEntry]) -> None:
+    """One plain UPDATE per entry sent with executemany (pipelined by psycopg).
+
+    ``QuerySet.bulk_update`` builds a CASE expression per field and row in Python: 10 000 rows
+    took 20 s on PostgreSQL, this takes well under one.
+    """
+    fields = [ProgressEntry._meta.get_field(name) for name in UPDATED_FIELDS]
+    table = connection.ops.quote_name(ProgressEntry._meta.db_table)
+    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
+    sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 (names from the model)
+    params = [
+        [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields] + [entry.pk]
+        for entry in entries
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 def _indicators_for(

@@ -12,7 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.text import slugify
 
-from contracts.models import Contract
+from contracts.enums import MembershipRole
+from contracts.models import Contract, ProjectMembership
 from cotri.roles import officers_group_sync
 
 FIXTURES = settings.BASE_DIR / "fixtures"
@@ -48,6 +49,8 @@ class Command(BaseCommand):
         )
         self._step("Évaluations")
         call_command("evaluate", "--all", verbosity=verbosity)
+        self._step("Fiches territoriales en PDF")
+        call_command("render_fiche", "--all", verbosity=verbosity)
         self._print_logins(logins)
 
     def _step(self, title: str) -> None:
@@ -86,6 +89,9 @@ class Command(BaseCommand):
             if created:
                 chef.set_password(CHEF_PASSWORD)
                 chef.save()
+            ProjectMembership.objects.get_or_create(
+                user=chef, territory=territory, defaults={"role": MembershipRole.PROJECT_LEAD}
+            )
             logins.append((f"Chef de projet — {territory.name}", username, CHEF_PASSWORD))
         return logins
 

@@ -1,0 +1,85 @@
+"""Spreadsheet downloads (CSV or XLSX) of what the reader may see."""
+
+from enum import StrEnum
+
+from django.http import HttpResponse
+from ninja import Query, Router
+
+from cotri import exports
+from funding.models import Evaluation
+from indicators.enums import EntryStatus
+from indicators.models import ProgressEntry
+from indicators.perms import is_officer
+
+from .schemas import ErrorOut
+from .visibility import visible_contracts
+
+router = Router(tags=["Exports"])
+
+
+class Dataset(StrEnum):
+    CONTRACTS = "contracts"
+    OBJECTIVES = "objectives"
+    INDICATORS = "indicators"
+    PROGRESS = "progress"
+    EVALUATIONS = "evaluations"
+
+
+class FileFormat(StrEnum):
+    CSV = "csv"
+    XLSX = "xlsx"
+
+
+def dataset_table(dataset: Dataset, user) -> exports.Table:
+    """The table of ``dataset`` restricted to what ``user`` may read."""
+    contracts = visible_contracts(user)
+    if dataset == Dataset.CONTRACTS:
+        return exports.contracts_table(contracts)
+    if dataset == Dataset.OBJECTIVES:
+        return exports.objectives_table(contracts)
+    if dataset == Dataset.INDICATORS:
+        return exports.indicators_table(contracts)
+    if dataset == Dataset.PROGRESS:
+        entries = ProgressEntry.objects.filter(indicator__objective__contract__in=contracts)
+        if not is_officer(user):
+            entries = entries.filter(status=EntryStatus.VALIDATED)
+        return exports.progress_table(entries)
+    return exports.evaluations_table(Evaluation.objects.filter(contract__in=contracts))
+
+
+def file_response(table: exports.Table, file_format: FileFormat) -> HttpResponse:
+    if file_format == FileFormat.XLSX:
+        response = HttpResponse(exports.table_xlsx(table), content_type=exports.XLSX_CONTENT_TYPE)
+    else:
+        response = HttpResponse(exports.table_csv(table), content_type=exports.CSV_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="cotri-{table.name}.{file_format}"'
+    return response
+
+
+_FILE = {"schema": {"type": "string", "format": "binary"}}
+
+
+@router.get(
+    "/{dataset}",
+    response={404: ErrorOut},
+    summary="Export tableur",
+    description=(
+        "Contrats, objectifs (avec taux), indicateurs, saisies d'avancement ou évaluations, en "
+        "CSV (UTF-8 avec BOM, séparateur « ; ») ou XLSX. Les lecteurs anonymes n'obtiennent que "
+        "les contrats publiés et les valeurs validées."
+    ),
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "Le fichier",
+                "content": {"text/csv": _FILE, exports.XLSX_CONTENT_TYPE: _FILE},
+            }
+        }
+    },
+)
+def export_dataset(
+    request,
+    dataset: Dataset,
+    format: FileFormat = Query(FileFormat.CSV, description="csv ou xlsx"),  # noqa: A002, B008
+):
+    return file_response(dataset_table(dataset, request.user), format)

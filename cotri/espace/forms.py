@@ -1,0 +1,77 @@
+"""Forms of the chefs de projet's space: French dates and decimals ("12,5")."""
+
+from django import forms
+
+from contracts.models import Programme
+from cotri.espace.uploads import ACCEPTED, validate_evidence
+from indicators.models import VALUE_DIGITS
+from territories.models import Territory
+
+
+class EntryForm(forms.Form):
+    date = forms.DateField(
+        label="Date de la valeur",
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    value = forms.DecimalField(
+        label="Valeur",
+        localize=True,
+        min_value=0,
+        help_text="Nombre décimal, par exemple 12,5.",
+        **VALUE_DIGITS,
+    )
+    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)
+    evidence = forms.FileField(
+        label="Justificatif",
+        required=False,
+        help_text=f"Facultatif. Formats acceptés : {ACCEPTED} ; 10 Mo au maximum.",
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPTED.replace(" ", "")}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            validate_evidence(upload)
+        return upload
+
+
+class QueueFilterForm(forms.Form):
+    territory = forms.ModelChoiceField(
+        label="Territoire", queryset=Territory.objects.none(), required=False
+    )
+    programme = forms.ModelChoiceField(
+        label="Programme", queryset=Programme.objects.all(), required=False
+    )
+
+    def __init__(self, *args, territories=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["territory"].queryset = territories or Territory.objects.none()
+
+
+class ReviewForm(forms.Form):
+    ACTIONS = {"validate": "Valider", "return": "Renvoyer au chef de projet"}
+
+    entries = forms.ModelMultipleChoiceField(
+        label="Saisies", queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    action = forms.ChoiceField(
+        label="Décision", choices=list(ACTIONS.items()), widget=forms.RadioSelect
+    )
+    note = forms.CharField(
+        label="Note au chef de projet",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire pour un renvoi : dites ce qu'il faut corriger.",
+    )
+
+    def __init__(self, *args, entries, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["entries"].queryset = entries
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "return" and not data.get("note", "").strip():
+            self.add_error("note", "Indiquez au chef de projet ce qu'il doit corriger.")
+        return data

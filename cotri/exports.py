@@ -1,0 +1,314 @@
+"""Spreadsheet exports (CSV and XLSX) of contracts, objectives, progress entries, evaluations.
+
+A table is a list of typed columns plus rows of Python values. Writers:
+
+- ``table_csv(table) -> bytes``: UTF-8 with BOM, ``;``-separated, decimal commas, French dates
+  (``DD/MM/YYYY``) unless ``open_data=True`` (ISO dates, decimal points: machine-readable);
+- ``table_xlsx(table) -> bytes``: numbers as numbers, dates as dates.
+
+Any text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, tab or carriage return) is neutralised with a leading apostrophe (CSV injection, OWASP).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from contracts.documents.exporter import plain
+from funding.evaluations import contract_evaluation_preview, evaluation_to_json
+from indicators.models import Indicator, Objective
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
+
+
+def neutralise(text: str) -> str:
+    """A text that no spreadsheet runs as a formula; harmless texts are returned unchanged."""
+    if text.startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # "texte", "entier", "décimal", "date", "booléen"
+    unit: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[Any]]
+
+
+# Writers -----------------------------------------------------------------------------------------
+
+
+def _csv_cell(value: Any, *, open_data: bool) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return ("true" if value else "false") if open_data else ("oui" if value else "non")
+    if isinstance(value, Decimal):
+        text = plain(value)
+        return text if open_data else text.replace(".", ",")
+    if isinstance(value, datetime.datetime):
+        return value.isoformat() if open_data else f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return value.isoformat() if open_data else f"{value:%d/%m/%Y}"
+    if isinstance(value, int):
+        return str(value)
+    return neutralise(str(value))
+
+
+def table_csv(table: Table, *, open_data: bool = False) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow([column.name for column in table.columns])
+    for row in table.rows:
+        writer.writerow([_csv_cell(value, open_data=open_data) for value in row])
+    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+
+
+def _xlsx_cell(value: Any) -> Any:
+    if isinstance(value, str):
+        # XLSX cannot hold most control characters: drop them rather than fail the export.
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return value.replace(tzinfo=None)  # Excel has no time zones
+    return value
+
+
+def table_xlsx(table: Table) -> bytes:
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=table.title[:31])
+    sheet.append([column.name for column in table.columns])
+    for row in table.rows:
+        sheet.append([_xlsx_cell(value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# Tables ------------------------------------------------------------------------------------------
+
+CONTRACT_COLUMNS = (
+    Column("reference", "texte", "", "Référence du contrat"),
+    Column("programme", "texte", "", "Code du programme (COTRI, COT-TRI, COT-CLIMAT…)"),
+    Column("titre", "texte", "", "Intitulé du contrat"),
+    Column("territoire_code", "texte", "", "Code INSEE, SIREN ou code de groupement"),
+    Column("territoire_nom", "texte", "", "Nom du territoire"),
+    Column("departement", "texte", "", "Code du département du territoire"),
+    Column("porteur", "texte", "", "Structure porteuse"),
+    Column("statut", "texte", "", "draft, signed, active, closed ou terminated"),
+    Column("signe_le", "date", "", "Date de signature"),
+    Column("debut", "date", "", "Début du contrat"),
+    Column("fin", "date", "", "Fin du contrat"),
+    Column("population", "entier", "habitants", "Population de référence"),
+    Column("population_millesime", "entier", "année", "Millésime de la population"),
+)
+
+
+def contracts_table(contracts) -> Table:
+    contracts = contracts.select_related("programme", "territory").order_by("reference")
+    rows = (
+        (
+            c.reference,
+            c.programme.code,
+            c.title,
+            c.territory.code,
+            c.territory.name,
+            c.territory.departement_code,
+            c.holder,
+            c.status,
+            c.signed_on,
+            c.start,
+            c.end,
+            c.population,
+            c.population_vintage,
+        )
+        for c in contracts
+    )
+    return Table("contrats", "Contrats", CONTRACT_COLUMNS, rows)
+
+
+OBJECTIVE_COLUMNS = (
+    Column("contrat", "texte", "", "Référence du contrat"),
+    Column("objectif", "texte", "", "Code de l'objectif (O1, O2…)"),
+    Column("intitule", "texte", "", "Intitulé de l'objectif"),
+    Column("incontournable", "entier", "", "Numéro de l'incontournable du programme"),
+    Column("prioritaire", "booléen", "", "Objectif prioritaire"),
+    Column("date_evaluation", "date", "", "Date à laquelle le taux est calculé"),
+    Column("taux", "décimal", "fraction (1 = 100 %)", "Taux d'atteinte, arrondi par défaut"),
+    Column("seuil", "décimal", "fraction (1 = 100 %)", "Seuil à atteindre pour le bonus"),
+    Column("atteint", "booléen", "", "Seuil atteint"),
+)
+
+
+def objectives_table(contracts) -> Table:
+    """Objectives with their rates from validated values (computed, nothing stored)."""
+
+    def rows():
+        for contract in contracts.order_by("reference"):
+            evaluation = evaluation_to_json(contract_evaluation_preview(contract=contract))
+            rates = {o["code"]: o for o in evaluation["objectives"]}
+            as_of = datetime.date.fromisoformat(evaluation["as_of"])
+            objectives = Objective.objects.filter(contract=contract).select_related(
+                "incontournable"
+            )
+            for objective in objectives.order_by("order", "code"):
+                rated = rates.get(objective.code, {})
+                yield (
+                    contract.reference,
+                    objective.code,
+                    objective.title,
+                    objective.incontournable.number,
+                    objective.priority,
+                    as_of,
+                    _decimal(rated.get("rate")),
+                    _decimal(rated.get("threshold")),
+                    rated.get("met"),
+                )
+
+    return Table("objectifs", "Objectifs", OBJECTIVE_COLUMNS, rows())
+
+
+INDICATOR_COLUMNS = (
+    Column("contrat", "texte", "", "Référence du contrat"),
+    Column("objectif", "texte", "", "Code de l'objectif"),
+    Column("indicateur", "texte", "", "Code de l'indicateur"),
+    Column("libelle", "texte", "", "Libellé de l'indicateur"),
+    Column("unite", "texte", "", "Unité des valeurs"),
+    Column("nature", "texte", "", "quantity (quantité) ou milestone (jalon)"),
+    Column("sens", "texte", "", "increase (à la hausse) ou decrease (à la baisse)"),
+    Column("cumul", "texte", "", "sum (cumul des valeurs) ou latest (dernier niveau)"),
+    Column("valeur_reference", "décimal", "unité de l'indicateur", "Valeur de référence"),
+    Column("cible", "décimal", "unité de l'indicateur", "Valeur cible"),
+)
+
+
+def indicators_table(contracts) -> Table:
+    indicators = (
+        Indicator.objects.filter(objective__contract__in=contracts)
+        .select_related("objective__contract")
+        .order_by("objective__contract__reference", "objective__order", "objective__code", "order")
+    )
+    rows = (
+        (
+            i.objective.contract.reference,
+            i.objective.code,
+            i.code,
+            i.label,
+            i.unit,
+            i.kind,
+            i.direction,
+            i.accumulation,
+            i.baseline,
+            i.target,
+        )
+        for i in indicators.iterator(chunk_size=2000)
+    )
+    return Table("indicateurs", "Indicateurs", INDICATOR_COLUMNS, rows)
+
+
+PROGRESS_COLUMNS = (
+    Column("contract", "texte", "", "Référence du contrat"),
+    Column("objective", "texte", "", "Code de l'objectif"),
+    Column("indicator", "texte", "", "Code de l'indicateur"),
+    Column("date", "date", "", "Date de la valeur"),
+    Column("value", "décimal", "unité de l'indicateur", "Valeur saisie"),
+    Column("comment", "texte", "", "Commentaire"),
+    Column("status", "texte", "", "draft, submitted, validated ou returned"),
+)
+
+
+def progress_table(entries) -> Table:
+    """Same columns as the progress import file: an export can be edited and imported back."""
+    entries = entries.select_related("indicator__objective__contract").order_by(
+        "indicator__objective__contract__reference",
+        "indicator__objective__code",
+        "indicator__code",
+        "date",
+        "pk",
+    )
+    rows = (
+        (
+            e.indicator.objective.contract.reference,
+            e.indicator.objective.code,
+            e.indicator.code,
+            e.date,
+            e.value,
+            e.comment,
+            e.status,
+        )
+        for e in entries.iterator(chunk_size=2000)
+    )
+    return Table("avancement", "Avancement", PROGRESS_COLUMNS, rows)
+
+
+EVALUATION_COLUMNS = (
+    Column("contrat", "texte", "", "Référence du contrat"),
+    Column("date_evaluation", "date", "", "Date de l'évaluation"),
+    Column("resultat", "texte", "", "eligible, not_eligible ou configuration_error"),
+    Column("eligible", "booléen", "", "Éligible au bonus"),
+    Column("plafond", "décimal", "€", "Plafond du bonus"),
+    Column("montant", "décimal", "€", "Montant du bonus"),
+    Column("motifs", "texte", "", "Motifs, séparés par « | »"),
+    Column("calculee_le", "date et heure", "", "Date du calcul"),
+    Column("decidee_le", "date et heure", "", "Date de la décision"),
+)
+
+
+def evaluations_table(evaluations) -> Table:
+    evaluations = evaluations.select_related("contract").order_by(
+        "contract__reference", "as_of", "created_at"
+    )
+    rows = (
+        (
+            e.contract.reference,
+            e.as_of,
+            e.status,
+            e.eligible,
+            e.bonus_cap,
+            e.bonus_amount,
+            " | ".join(e.reasons),
+            e.created_at,
+            e.decided_at,
+        )
+        for e in evaluations
+    )
+    return Table("evaluations", "Évaluations", EVALUATION_COLUMNS, rows)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+__all__ = [
+    "CSV_CONTENT_TYPE",
+    "XLSX_CONTENT_TYPE",
+    "Column",
+    "Table",
+    "contracts_table",
+    "evaluations_table",
+    "indicators_table",
+    "neutralise",
+    "objectives_table",
+    "progress_table",
+    "table_csv",
+    "table_xlsx",
+]

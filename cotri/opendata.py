@@ -1,0 +1,98 @@
+"""Open data: CSV files of every published contract, objective, indicator and validated value.
+
+Published under the Licence Ouverte / Etalab 2.0; each file's columns are documented (name, type,
+unit) on the page, from the same column definitions that write the files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from contracts.models import Contract
+from cotri import exports
+from indicators.models import ProgressEntry
+
+LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0 (Etalab 2.0)"
+LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
+
+
+def _published():
+    return Contract.objects.published()
+
+
+def _validated_values() -> exports.Table:
+    entries = ProgressEntry.objects.validated().filter(
+        indicator__objective__contract__in=_published()
+    )
+    table = exports.progress_table(entries)
+    return exports.Table("valeurs", "Valeurs validées", table.columns, table.rows)
+
+
+@dataclass(frozen=True)
+class OpenDataset:
+    slug: str
+    title: str
+    description: str
+    columns: tuple[exports.Column, ...]
+    table: Callable[[], exports.Table]
+
+
+DATASETS = (
+    OpenDataset(
+        "contrats",
+        "Contrats publiés",
+        "Un contrat d'objectifs par ligne : programme, territoire, porteur, dates, population.",
+        exports.CONTRACT_COLUMNS,
+        lambda: exports.contracts_table(_published()),
+    ),
+    OpenDataset(
+        "objectifs",
+        "Objectifs et taux d'atteinte",
+        "Un objectif contractuel par ligne, avec son taux d'atteinte calculé sur les valeurs "
+        "validées à la date d'évaluation.",
+        exports.OBJECTIVE_COLUMNS,
+        lambda: exports.objectives_table(_published()),
+    ),
+    OpenDataset(
+        "indicateurs",
+        "Indicateurs",
+        "Un indicateur par ligne, avec sa valeur de référence et sa cible.",
+        exports.INDICATOR_COLUMNS,
+        lambda: exports.indicators_table(_published()),
+    ),
+    OpenDataset(
+        "valeurs",
+        "Valeurs validées",
+        "Une valeur d'avancement validée par ligne (les valeurs en cours de relecture n'y sont "
+        "pas).",
+        exports.PROGRESS_COLUMNS,
+        _validated_values,
+    ),
+)
+BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
+
+
+@require_safe
+def opendata_index(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "opendata/index.html",
+        {"datasets": DATASETS, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL},
+    )
+
+
+@require_safe
+def opendata_file(request: HttpRequest, slug: str) -> HttpResponse:
+    dataset = BY_SLUG.get(slug)
+    if dataset is None:
+        raise Http404("Jeu de données inconnu.")
+    response = HttpResponse(
+        exports.table_csv(dataset.table(), open_data=True), content_type=exports.CSV_CONTENT_TYPE
+    )
+    response["Content-Disposition"] = f'attachment; filename="cotri-{slug}.csv"'
+    return response

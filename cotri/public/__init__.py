@@ -1,0 +1,1 @@
+"""Public face: the regional overview and the fiches territoriales (web and PDF)."""

@@ -1,0 +1,72 @@
+"""Celery tasks of the public fiches: thin, take ids, idempotent (same inputs, same file).
+
+A burst of changes on a published contract gives one render: ``schedule_fiche_pdf`` enqueues at
+most one task per contract per window (a cache lock), delayed by the window; the task frees the
+lock before reading, so a change committed after that schedules another render.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+
+from contracts.models import Contract
+from cotri.public.pdf import contract_forget_fiche_pdf, contract_render_fiche_pdf
+
+logger = logging.getLogger(__name__)
+
+
+def _lock_key(contract_id: int) -> str:
+    return f"cotri:fiche-pdf:scheduled:{contract_id}"
+
+
+def _window() -> int:
+    return int(getattr(settings, "COTRI_FICHE_COALESCE_SECONDS", 60))
+
+
+def schedule_fiche_pdf(contract_id: int) -> None:
+    """After the commit, render the contract's fiche once per window."""
+
+    def enqueue() -> None:
+        window = _window()
+        if cache.add(_lock_key(contract_id), 1, timeout=window * 2 + 60):
+            render_fiche_pdf.apply_async((contract_id,), countdown=window)
+
+    transaction.on_commit(enqueue)
+
+
+@shared_task(acks_late=True)
+def render_fiche_pdf(contract_id: int) -> str | None:
+    """Render and store the fiche PDF of a published contract (forget it when not public)."""
+    cache.delete(_lock_key(contract_id))
+    contract = (
+        Contract.objects.published()
+        .select_related("programme__referential", "territory")
+        .filter(pk=contract_id)
+        .first()
+    )
+    if contract is None:
+        stale = Contract.objects.filter(pk=contract_id).first()
+        if stale is not None:
+            contract_forget_fiche_pdf(contract=stale)
+        return None
+    return contract_render_fiche_pdf(contract=contract).name
+
+
+@shared_task
+def render_all_fiche_pdfs() -> int:
+    """Nightly: render every published fiche (unchanged inputs are skipped)."""
+    count = 0
+    for contract in Contract.objects.published().select_related(
+        "programme__referential", "territory"
+    ):
+        try:
+            contract_render_fiche_pdf(contract=contract)
+            count += 1
+        except Exception:  # one broken fiche must not stop the others
+            logger.exception("Fiche PDF de %s non rendue", contract.reference)
+    return count

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from cotri.public import views
+
+app_name = "public"
+
+urlpatterns = [
+    path("", views.overview, name="home"),
+    path("fiches/", views.overview, name="overview"),
+    path("fiches/<slug:reference>.pdf", views.fiche_pdf, name="fiche-pdf"),
+    path("fiches/<slug:reference>/", views.fiche, name="fiche"),
+]
