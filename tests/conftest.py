@@ -28,6 +28,16 @@ def _eager_celery():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """The cache (Redis in CI) outlives a test: locks and keys must not leak into the next one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
