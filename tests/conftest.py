@@ -69,3 +69,45 @@ def stranger(django_user_model):
     return django_user_model.objects.create_user(
         "inconnu", email="inconnu@example.org", password="mot-de-passe-inconnu"
     )
+
+
+# Debian's Chromium, never a browser downloaded by Playwright; flags for a closed network.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """Headless Chromium driven by Playwright, for the user journeys and axe-core checks."""
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM is only used by the
+    # fixtures before and after, never while a page is open.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+    _end_idle_server_sessions()
+
+
+def _end_idle_server_sessions() -> None:
+    """On PostgreSQL the live server's threads may keep an idle session after the browser is
+    gone, which would stop pytest-django from dropping the test database at the end."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
+        )

@@ -6,49 +6,12 @@ Needs Chromium (/usr/bin/chromium, `apt-get install chromium`) and axe-playwrigh
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import connection
-from playwright.sync_api import sync_playwright
 
 from indicators.enums import EntryStatus
 from indicators.models import ProgressEntry
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 # serialized_rollback: the data migrations (programmes, catalogue) survive the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM is only used by the
-    # fixtures before and after, never while a page is open.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-    _end_idle_server_sessions()
-
-
-def _end_idle_server_sessions() -> None:
-    """On PostgreSQL the live server's threads may keep an idle session after the browser is
-    gone, which would stop pytest-django from dropping the test database at the end."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle'"
-        )
 
 
 def _serious(axe: Axe, page) -> list:

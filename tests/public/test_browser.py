@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import sync_playwright
 
 from indicators.enums import ActorRole, MeansKind
 from indicators.models import Action, Actor, Means
@@ -21,16 +20,6 @@ from tests.factories import (
     TrancheFactory,
 )
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PAGES = ["/", "/fiches/", "/fiches/COTRI-TEST-NAVIGATEUR/"]
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -57,17 +46,6 @@ def fiche(transactional_db):
         for month in (3, 9):
             ProgressEntryFactory(indicator=indicator, date=datetime.date(2022, month, 1))
     return contract
-
-
-@pytest.fixture
-def browser(monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM is only used by the
-    # fixtures before and after, never while a page is open.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
 
 
 def test_no_serious_or_critical_axe_violation(fiche, live_server, browser):
