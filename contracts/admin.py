@@ -20,12 +20,14 @@ from contracts.models import (
     Signatory,
 )
 from contracts.services import contract_set_status
+from cotri.admin_exports import ContractExportResource
 from funding.enums import Funder
 from funding.models import Tranche
 from funding.services import contract_bonus_cap, contract_funding_totals
 from indicators.models import Objective
 from indicators.rules import format_euros_fr
 from territories.admin import (
+    CotriExportMixin,
     HistoryAdmin,
     OneQueryChoicesMixin,
     ParentAwareMixin,
@@ -199,7 +201,8 @@ def _transition_action(to_status: ContractStatus):
 
 
 @admin.register(Contract)
-class ContractAdmin(ParentAwareMixin, HistoryAdmin):
+class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
+    export_resource_classes = [ContractExportResource]
     list_display = (
         "reference",
         "title",

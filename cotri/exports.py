@@ -7,7 +7,8 @@ A table is a list of typed columns plus rows of Python values. Writers:
 - ``table_xlsx(table) -> bytes``: numbers as numbers, dates as dates.
 
 Any text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
-``@``, tab or carriage return) is neutralised with a leading apostrophe (CSV injection, OWASP).
+``@``, tab or carriage return) is neutralised with a leading apostrophe (CSV injection, OWASP;
+``cotri.formulas``).
 """
 
 from __future__ import annotations
@@ -24,19 +25,12 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from contracts.documents.exporter import plain
+from cotri.formulas import FORMULA_TRIGGERS, neutralise
 from funding.evaluations import contract_evaluation_preview, evaluation_to_json
 from indicators.models import Indicator, Objective
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-
-
-def neutralise(text: str) -> str:
-    """A text that no spreadsheet runs as a formula; harmless texts are returned unchanged."""
-    if text.startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
 
 
 @dataclass(frozen=True)
@@ -160,29 +154,37 @@ OBJECTIVE_COLUMNS = (
 
 
 def objectives_table(contracts) -> Table:
-    """Objectives with their rates from validated values (computed, nothing stored)."""
+    """Objectives of ``contracts`` with their rates from validated values (computed, not stored)."""
+    return objective_list_table(Objective.objects.filter(contract__in=contracts))
+
+
+def objective_list_table(objectives) -> Table:
+    """These objectives with their current rates and verdicts (the evaluation preview's)."""
+    objectives = objectives.select_related("contract", "incontournable").order_by(
+        "contract__reference", "order", "code"
+    )
 
     def rows():
-        for contract in contracts.order_by("reference"):
-            evaluation = evaluation_to_json(contract_evaluation_preview(contract=contract))
-            rates = {o["code"]: o for o in evaluation["objectives"]}
-            as_of = datetime.date.fromisoformat(evaluation["as_of"])
-            objectives = Objective.objects.filter(contract=contract).select_related(
-                "incontournable"
+        contract_id, rates, as_of = None, {}, None
+        for objective in objectives:
+            if objective.contract_id != contract_id:  # one evaluation per contract
+                contract_id = objective.contract_id
+                preview = contract_evaluation_preview(contract=objective.contract)
+                evaluation = evaluation_to_json(preview)
+                rates = {o["code"]: o for o in evaluation["objectives"]}
+                as_of = datetime.date.fromisoformat(evaluation["as_of"])
+            rated = rates.get(objective.code, {})
+            yield (
+                objective.contract.reference,
+                objective.code,
+                objective.title,
+                objective.incontournable.number,
+                objective.priority,
+                as_of,
+                _decimal(rated.get("rate")),
+                _decimal(rated.get("threshold")),
+                rated.get("met"),
             )
-            for objective in objectives.order_by("order", "code"):
-                rated = rates.get(objective.code, {})
-                yield (
-                    contract.reference,
-                    objective.code,
-                    objective.title,
-                    objective.incontournable.number,
-                    objective.priority,
-                    as_of,
-                    _decimal(rated.get("rate")),
-                    _decimal(rated.get("threshold")),
-                    rated.get("met"),
-                )
 
     return Table("objectifs", "Objectifs", OBJECTIVE_COLUMNS, rows())
 
@@ -300,6 +302,7 @@ def _decimal(text: str | None) -> Decimal | None:
 
 __all__ = [
     "CSV_CONTENT_TYPE",
+    "FORMULA_TRIGGERS",
     "XLSX_CONTENT_TYPE",
     "Column",
     "Table",
@@ -307,6 +310,7 @@ __all__ = [
     "evaluations_table",
     "indicators_table",
     "neutralise",
+    "objective_list_table",
     "objectives_table",
     "progress_table",
     "table_csv",

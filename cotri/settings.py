@@ -67,6 +67,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cotri.middleware.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -241,6 +242,35 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# --- ProConnect: optional sign-in of public agents (OIDC), off by default ----------------------
+# See docs/adr/0006-proconnect.md. The agent is matched to an existing active account by e-mail;
+# no account is created. Endpoints follow ProConnect's layout under PROCONNECT_BASE_URL, e.g.
+# https://fca.integ01.dev-agentconnect.fr/api/v2 (integration).
+PROCONNECT_ENABLED = env.bool("PROCONNECT_ENABLED", default=False)
+if PROCONNECT_ENABLED:
+    _proconnect = env.str("PROCONNECT_BASE_URL", default="").rstrip("/")
+    if not _proconnect or (COTRI_PRODUCTION and not _proconnect.startswith("https://")):
+        raise ImproperlyConfigured(
+            "PROCONNECT_BASE_URL (une adresse https://) est requis quand PROCONNECT_ENABLED "
+            "est vrai."
+        )
+    AUTHENTICATION_BACKENDS.append("cotri.proconnect.ProConnectBackend")
+    OIDC_RP_CLIENT_ID = env.str("PROCONNECT_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("PROCONNECT_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = env.str("PROCONNECT_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("PROCONNECT_SCOPES", default="openid email given_name usual_name")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = f"{_proconnect}/authorize"
+    OIDC_OP_TOKEN_ENDPOINT = f"{_proconnect}/token"
+    OIDC_OP_USER_ENDPOINT = f"{_proconnect}/userinfo"
+    OIDC_OP_JWKS_ENDPOINT = f"{_proconnect}/jwks"
+    OIDC_OP_LOGOUT_ENDPOINT = f"{_proconnect}/session/end"  # cotri.espace.login.LogoutView
+    OIDC_STORE_ID_TOKEN = True  # the id_token_hint of that logout
+    OIDC_CREATE_USER = False
+    OIDC_TIMEOUT = 10
+    OIDC_CALLBACK_CLASS = "cotri.proconnect.ProConnectCallbackView"
+    LOGIN_REDIRECT_URL = "/espace/"
+    LOGIN_REDIRECT_URL_FAILURE = "/espace/connexion/"
 
 # Identity shown in headers of public pages and PDFs (the State identity is optional).
 COTRI_SHOW_STATE_IDENTITY = env.bool("COTRI_SHOW_STATE_IDENTITY", default=True)

@@ -20,5 +20,8 @@ urlpatterns = [
     path("", include("cotri.public.urls")),
 ]
 
+if settings.PROCONNECT_ENABLED:  # optional sign-in of public agents (cotri/proconnect.py)
+    urlpatterns.insert(-1, path("oidc/", include("cotri.proconnect")))
+
 if settings.DEBUG:
     urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))

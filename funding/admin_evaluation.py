@@ -25,6 +25,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 
 from contracts.models import Contract
+from cotri.admin_exports import EvaluationExportResource
 from funding.enums import TrancheKind
 from funding.evaluations import (
     contracts_evaluate,
@@ -34,6 +35,7 @@ from funding.evaluations import (
 )
 from funding.models import Evaluation, EvaluationStatus, Tranche
 from indicators.rules import format_euros_fr, format_threshold_fr
+from territories.admin import CotriExportMixin
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 STATUS_STYLE = {
@@ -137,7 +139,8 @@ class EvaluationInline(EvaluationDisplayMixin, admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(EvaluationDisplayMixin, admin.ModelAdmin):
+class EvaluationAdmin(EvaluationDisplayMixin, CotriExportMixin, admin.ModelAdmin):
+    export_resource_classes = [EvaluationExportResource]
     list_display = (
         "contract_reference",
         "as_of",

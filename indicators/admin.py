@@ -1,13 +1,13 @@
-"""Officers' admin for objectives, indicators and progress entries (with file imports)."""
+"""Officers' admin for objectives, indicators and progress entries (file imports and exports)."""
 
 import os
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
-from django.utils import timezone
 
+from cotri.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
 from cotri.espace.admin_actions import validate_entries
-from indicators.enums import EntryStatus
 from indicators.models import (
     Action,
     Actor,
@@ -19,7 +19,12 @@ from indicators.models import (
     Objective,
     ProgressEntry,
 )
-from indicators.resources import ObjectiveResource, ProgressEntryResource
+from indicators.resources import (
+    PROGRESS_IMPORT_FORMATS,
+    ObjectiveResource,
+    ProgressImportResource,
+)
+from indicators.services import entry_conflict
 from territories.admin import (
     CotriImportExportAdmin,
     HistoryAdmin,
@@ -88,7 +93,8 @@ class MeansInline(admin.TabularInline):
 
 
 class ObjectiveAdmin(ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
-    resource_classes = [ObjectiveResource]
+    import_resource_classes = [ObjectiveResource]
+    export_resource_classes = [ObjectiveExportResource]
     list_display = (
         "code",
         "title",
@@ -245,8 +251,47 @@ class EntryTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
+# Set only by the workflow (entry_submit / entry_validate / entry_return): each change is logged
+# (EntryTransition) and e-mailed. The admin shows them; its actions change them.
+WORKFLOW_FIELDS = ("status", "review_note", "reviewer", "submitted_at", "reviewed_at")
+
+
+class ProgressEntryAdminForm(forms.ModelForm):
+    """Carries the version the officer loaded: a save over someone else's change is refused."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProgressEntry
+        fields = ("indicator", "date", "value", "comment", "author")  # the admin's fieldsets rule
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("loaded_version")
+        if self.instance.pk and loaded is not None:
+            # The admin saves inside a transaction: the row stays locked until it commits.
+            current = (
+                ProgressEntry.objects.select_for_update()
+                .filter(pk=self.instance.pk, version=loaded)
+                .exists()
+            )
+            if not current:
+                raise entry_conflict(self.instance.pk)
+        return cleaned
+
+
 class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
-    resource_classes = [ProgressEntryResource]
+    """Entries of every territory; the file import is ``indicators.progress_import``'s."""
+
+    form = ProgressEntryAdminForm
+    import_formats = PROGRESS_IMPORT_FORMATS
+    import_resource_classes = [ProgressImportResource]
+    export_resource_classes = [ProgressEntryExportResource]
     list_display = (
         "indicator_label",
         "contract_reference",
@@ -267,30 +312,22 @@ class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
     )
     date_hierarchy = "date"
     autocomplete_fields = ["indicator"]
-    raw_id_fields = ["author", "reviewer"]
-    readonly_fields = (
-        "source",
-        "version",
-        "submitted_at",
-        "reviewed_at",
-        "created_at",
-        "updated_at",
-    )
+    raw_id_fields = ["author"]
+    readonly_fields = (*WORKFLOW_FIELDS, "source", "version", "created_at", "updated_at")
     inlines = [EvidenceInline, EntryTransitionInline]
     actions = [validate_entries]
     fieldsets = (
-        (None, {"fields": ("indicator", "date", "value", "comment")}),
+        (None, {"fields": ("indicator", "date", "value", "comment", "author", "loaded_version")}),
         (
             "Relecture",
             {
-                "fields": (
-                    "status",
-                    "review_note",
-                    "author",
-                    "reviewer",
-                    "submitted_at",
-                    "reviewed_at",
-                )
+                "description": (
+                    "Le statut ne se modifie pas ici : il change par l'action « Valider les "
+                    "saisies soumises choisies » de la liste, ou sur la page de validation de "
+                    "l'espace (/espace/validation/) pour renvoyer une saisie avec une note. "
+                    "Chaque changement est journalisé et envoyé par courriel."
+                ),
+                "fields": WORKFLOW_FIELDS,
             },
         ),
         ("Suivi", {"fields": ("source", "version", "created_at", "updated_at")}),
@@ -309,28 +346,21 @@ class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
         return obj.indicator.objective.code
 
     def save_model(self, request, obj, form, change):
-        """A status changed here is logged like any other transition (who, when, from, to)."""
-        previous = form.initial.get("status", "") if change else ""
-        now = timezone.now()
-        if not change and obj.author_id is None:
+        """The workflow fields keep their stored values, whatever was posted or reverted to.
+
+        They are read-only on the form; restoring an old version from the history page would
+        otherwise bring its old status back without the workflow.
+        """
+        if change:
+            attnames = [ProgressEntry._meta.get_field(name).attname for name in WORKFLOW_FIELDS]
+            stored = ProgressEntry.objects.filter(pk=obj.pk).values(*attnames).get()
+            for attname, value in stored.items():
+                setattr(obj, attname, value)
+            if form.has_changed():
+                obj.version += 1
+        elif obj.author_id is None:
             obj.author = request.user
-        if change and form.has_changed():
-            obj.version += 1
-        if obj.status != previous:
-            if obj.status == EntryStatus.SUBMITTED:
-                obj.submitted_at = now
-            if obj.status in (EntryStatus.VALIDATED, EntryStatus.RETURNED):
-                obj.reviewer, obj.reviewed_at = request.user, now
-                obj.submitted_at = obj.submitted_at or now
         super().save_model(request, obj, form, change)
-        if obj.status != previous:
-            EntryTransition.objects.create(
-                entry=obj,
-                from_status=previous,
-                to_status=obj.status,
-                by=request.user,
-                note="Modification dans l'administration",
-            )
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Evidence:

@@ -1,30 +1,49 @@
 """Import progress entries from a CSV or XLSX file: all rows or none.
 
-One service shared by the command (``import_progress``), the admin and the front office. It accepts
-what French spreadsheet software writes: UTF-8 with or without BOM or Windows-1252, ``;`` or ``,``
-separators, ``DD/MM/YYYY`` dates, decimal commas, blank lines and stray spaces.
+The one service behind the three doors: the ``import_progress`` command, the officers' admin
+(``indicators.resources.ProgressImportResource`` shows its plan as the preview, then confirms)
+and the front office. Reading the file is ``indicators.progress_files``; guarding the door is
+``cotri.uploads_guard``; the bulk write is ``indicators.progress_write``. Here: what each row
+means and who may write it.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
 
+from cotri.formulas import restore
+
+# The guard and the reader used to live here: their names stay importable from this module.
+from cotri.uploads_guard import (  # noqa: F401
+    MAX_FILE_BYTES,
+    MAX_XLSX_MEMBERS,
+    MAX_XLSX_UNCOMPRESSED_BYTES,
+)
 from indicators.enums import EntrySource, EntryStatus
-from indicators.models import EntryTransition, Indicator, ProgressEntry
+from indicators.models import Indicator, ProgressEntry
+from indicators.perms import contracts_editable_by, is_officer
+from indicators.progress_files import (  # noqa: F401
+    COLUMNS,
+    EXTRA_CELLS,
+    REQUIRED,
+    ProgressImportError,
+    Row,
+    RowError,
+    check_upload,
+    parse_date,
+    parse_decimal,
+    read_rows,
+)
+from indicators.progress_write import IMPORT_NOTE, write_entries  # noqa: F401
 from indicators.signals import progress_changed
 
-COLUMNS = ("contract", "objective", "indicator", "date", "value", "comment", "status")
-REQUIRED = ("contract", "objective", "indicator", "date", "value")
 STATUS_WORDS = {
     **{s.value: s.value for s in EntryStatus},
     **{s.label.lower(): s.value for s in EntryStatus},
@@ -35,21 +54,13 @@ STATUS_WORDS = {
 
 
 @dataclass(frozen=True)
-class RowError:
+class PlannedRow:
+    """One line of the file and the entry it creates or corrects (what a preview shows)."""
+
     line: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        if self.line == 0:  # the whole file, not one of its lines
-            return f"{self.column} : {self.message}"
-        return f"ligne {self.line} : {self.column} : {self.message}"
-
-
-class ProgressImportError(Exception):
-    def __init__(self, errors: list[RowError]):
-        self.errors = errors
-        super().__init__("\n".join(str(e) for e in errors))
+    entry: ProgressEntry
+    created: bool
+    previous_value: Decimal | None = None
 
 
 @dataclass
@@ -57,180 +68,7 @@ class ImportResult:
     created: int = 0
     updated: int = 0
     contract_ids: set[int] = field(default_factory=set)
-
-
-@dataclass(frozen=True)
-class Row:
-    line: int
-    cells: dict[str, str]
-
-
-# Reading -----------------------------------------------------------------------------------------
-
-
-def _decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return content.decode("cp1252")
-
-
-def read_csv(content: bytes) -> tuple[list[str], Iterator[Row]]:
-    text = _decode(content)
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] = []
-    for cells in reader:
-        if any(c.strip() for c in cells):
-            header = [c.strip().lower() for c in cells]
-            break
-
-    def rows() -> Iterator[Row]:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            values = {
-                name: (cells[i].strip() if i < len(cells) else "") for i, name in enumerate(header)
-            }
-            yield Row(line=reader.line_num, cells=values)
-
-    return header, rows()
-
-
-def read_xlsx(content: bytes) -> tuple[list[str], Iterator[Row]]:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    sheet = workbook.worksheets[0]
-    iterator = sheet.iter_rows(values_only=True)
-    header: list[str] = []
-    header_line = 0
-    for header_line, cells in enumerate(iterator, start=1):  # noqa: B007
-        if any(_cell_text(c) for c in cells):
-            header = [_cell_text(c).lower() for c in cells]
-            break
-
-    def rows() -> Iterator[Row]:
-        for line, cells in enumerate(iterator, start=header_line + 1):
-            texts = [_cell_text(c) for c in cells]
-            if not any(texts):
-                continue
-            yield Row(
-                line=line,
-                cells={name: (texts[i] if i < len(texts) else "") for i, name in enumerate(header)},
-            )
-
-    return header, rows()
-
-
-def _cell_text(cell) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, datetime.datetime):
-        return cell.date().isoformat()
-    if isinstance(cell, datetime.date):
-        return cell.isoformat()
-    if isinstance(cell, float):
-        # openpyxl gives floats for numeric cells: go through repr to keep the shortest exact text.
-        return repr(cell)
-    return str(cell).strip()
-
-
-def read_rows(*, content: bytes, filename: str) -> tuple[list[str], Iterator[Row]]:
-    check_upload(content=content, filename=filename)
-    if filename.lower().endswith(".xlsx"):
-        try:
-            return read_xlsx(content)
-        except Exception:  # openpyxl raises many kinds of errors on a damaged workbook
-            raise _file_error("classeur XLSX illisible ou endommagé") from None
-    return read_csv(content)
-
-
-# Guarding the door -------------------------------------------------------------------------------
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_XLSX_MEMBERS = 50
-MAX_XLSX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-ZIP_MAGIC = b"PK\x03\x04"
-BINARY_MAGICS = (ZIP_MAGIC, b"%PDF", b"\xd0\xcf\x11\xe0", b"\x89PNG", b"\xff\xd8\xff", b"GIF8")
-
-
-def _file_error(message: str) -> ProgressImportError:
-    return ProgressImportError([RowError(0, "fichier", message)])
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " Mo"
-
-
-def check_upload(*, content: bytes, filename: str) -> None:
-    """Refuse, before parsing, a file too big, a zip bomb, or one that is not what it claims."""
-    if len(content) > MAX_FILE_BYTES:
-        raise _file_error(
-            f"fichier trop volumineux ({_megabytes(len(content))}) : "
-            f"{MAX_FILE_BYTES // (1024 * 1024)} Mo au plus"
-        )
-    if not content.strip():
-        raise _file_error("fichier vide")
-    if filename.lower().endswith(".xlsx"):
-        _check_xlsx(content)
-    elif content.startswith(BINARY_MAGICS) or b"\x00" in content[:8192]:
-        raise _file_error(
-            "ce fichier n'est pas un CSV (contenu binaire) ; un classeur Excel doit porter "
-            "l'extension .xlsx"
-        )
-
-
-def _check_xlsx(content: bytes) -> None:
-    not_xlsx = "ce fichier n'est pas un classeur XLSX (enregistrez-le au format .xlsx)"
-    if not content.startswith(ZIP_MAGIC):
-        raise _file_error(not_xlsx)
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise _file_error(not_xlsx) from None
-    if len(members) > MAX_XLSX_MEMBERS:
-        raise _file_error(
-            f"classeur XLSX suspect : {len(members)} éléments ({MAX_XLSX_MEMBERS} au plus)"
-        )
-    uncompressed = sum(member.file_size for member in members)
-    if uncompressed > MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise _file_error(
-            f"classeur XLSX trop volumineux une fois décompressé ({_megabytes(uncompressed)}) : "
-            f"{MAX_XLSX_UNCOMPRESSED_BYTES // (1024 * 1024)} Mo au plus"
-        )
-    if "xl/workbook.xml" not in {member.filename for member in members}:
-        raise _file_error(not_xlsx)
-
-
-# Parsing -----------------------------------------------------------------------------------------
-
-
-def parse_date(text: str) -> datetime.date:
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"date invalide « {text} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
-
-
-def parse_decimal(text: str) -> Decimal:
-    cleaned = text.replace("\u202f", "").replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise ValueError(f"nombre invalide « {text} »") from None
-    if not value.is_finite():
-        raise ValueError(f"nombre invalide « {text} »")
-    if value < 0:
-        raise ValueError(f"la valeur doit être positive ou nulle (« {text} »)")
-    return value
-
-
-# Import ------------------------------------------------------------------------------------------
+    rows: list[PlannedRow] = field(default_factory=list)
 
 
 def progress_import(
@@ -248,97 +86,100 @@ def progress_import(
     ``status`` column (entries are submitted for validation), validated entries are read-only.
     Without a ``status``, an officer's rows are validated and a chef de projet's submitted.
     An existing entry of the same indicator and date is updated in place (its history keeps the old
-    value); otherwise a new entry is created.
+    value); otherwise a new entry is created. ``dry_run`` writes in a transaction rolled back at
+    the end, so that what the database would refuse is reported too.
     """
-    errors: list[RowError] = []
     header, rows = read_rows(content=content, filename=filename)
+    _check_header(header)
+    allowed = None if allowed_contract_ids is None else set(allowed_contract_ids)
+    result = _plan(list(rows), by=by, officer=officer, allowed=allowed)
+    try:
+        with transaction.atomic():
+            write_entries(result.rows, by=by)
+            if dry_run:
+                transaction.set_rollback(True)
+            else:
+                contract_ids = set(result.contract_ids)
+                transaction.on_commit(
+                    lambda: progress_changed.send(sender=ProgressEntry, contract_ids=contract_ids)
+                )
+    except DatabaseError as exc:
+        raise ProgressImportError(
+            [RowError(0, "fichier", f"refusé par la base de données : {exc}")]
+        ) from exc
+    return result
+
+
+def import_rights(user) -> dict:
+    """``officer`` and ``allowed_contract_ids`` for ``progress_import`` acting as ``user``.
+
+    No user (the command without ``--as``) or an officer: every contract, status column allowed.
+    Anyone else: the contracts they report on, as a chef de projet.
+    """
+    if user is None or is_officer(user):
+        return {"officer": True, "allowed_contract_ids": None}
+    return {"officer": False, "allowed_contract_ids": contracts_editable_by(user)}
+
+
+def _check_header(header: list[str]) -> None:
+    errors = []
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
     if missing:
         errors.append(RowError(1, ", ".join(missing), "colonne obligatoire absente"))
     if unknown:
-        errors.append(RowError(1, ", ".join(unknown), "colonne inconnue"))
+        errors.append(
+            RowError(
+                1,
+                ", ".join(unknown),
+                f"colonne inconnue (colonnes possibles : {', '.join(COLUMNS)})",
+            )
+        )
     if errors:
         raise ProgressImportError(errors)
 
-    rows = list(rows)
-    allowed = None if allowed_contract_ids is None else set(allowed_contract_ids)
+
+# Rows --------------------------------------------------------------------------------------------
+
+
+def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> ImportResult:
+    """Check every row (collecting every error) and build the entries to save."""
     # A chef de projet's forbidden contracts look exactly like unknown ones.
     indicators = _indicators_for(rows, allowed)
-    existing = _existing_entries(indicators.values(), rows)
+    existing = _existing_entries(indicators.values())
     default_status = EntryStatus.VALIDATED if officer else EntryStatus.SUBMITTED
     now = timezone.now()
-    to_create: list[ProgressEntry] = []
-    to_update: list[ProgressEntry] = []
+    errors: list[RowError] = []
     seen: dict[tuple[int, datetime.date], int] = {}
     result = ImportResult()
 
     for row in rows:
-        cells = row.cells
-        row_errors: list[RowError] = []
-        for column in REQUIRED:
-            if not cells.get(column):
-                row_errors.append(RowError(row.line, column, "valeur obligatoire manquante"))
-        if row_errors:
-            errors.extend(row_errors)
+        parsed = _parse_row(row, indicators, officer=officer, default_status=default_status)
+        if isinstance(parsed, list):
+            errors.extend(parsed)
             continue
-        key = (cells["contract"], cells["objective"], cells["indicator"])
-        indicator = indicators.get(key)
-        if indicator is None:
-            column, message = _unknown_reference(key, indicators)
-            errors.append(RowError(row.line, column, message))
+        indicator, date, value, status = parsed
+        first = seen.setdefault((indicator.pk, date), row.line)
+        if first != row.line:
+            message = f"doublon de la ligne {first} (même indicateur, même date)"
+            errors.append(RowError(row.line, "date", message))
             continue
-        contract = indicator.objective.contract
-        try:
-            date = parse_date(cells["date"])
-        except ValueError as exc:
-            errors.append(RowError(row.line, "date", str(exc)))
-            date = None
-        try:
-            value = parse_decimal(cells["value"])
-        except ValueError as exc:
-            errors.append(RowError(row.line, "value", str(exc)))
-            value = None
-        status = default_status
-        if cells.get("status"):
-            if not officer:
-                errors.append(
-                    RowError(row.line, "status", "seuls les agents peuvent fixer le statut")
-                )
-            else:
-                status = STATUS_WORDS.get(cells["status"].lower())
-                if status is None:
-                    errors.append(
-                        RowError(row.line, "status", f"statut inconnu « {cells['status']} »")
-                    )
-        if date is None or value is None or status is None:
-            continue
-        if (indicator.pk, date) in seen:
-            errors.append(
-                RowError(
-                    row.line,
-                    "date",
-                    f"doublon de la ligne {seen[indicator.pk, date]} (même indicateur, même date)",
-                )
-            )
-            continue
-        seen[indicator.pk, date] = row.line
-
         entry = existing.get((indicator.pk, date))
         if entry is not None and not officer and entry.status == EntryStatus.VALIDATED:
-            errors.append(
-                RowError(row.line, "value", "cette valeur est déjà validée et ne peut plus changer")
-            )
+            message = "cette valeur est déjà validée et ne peut plus changer"
+            errors.append(RowError(row.line, "value", message))
             continue
-        if entry is None:
-            entry = ProgressEntry(indicator=indicator, date=date, source=EntrySource.IMPORT)
-            to_create.append(entry)
+        created = entry is None
+        if created:
+            entry = ProgressEntry(date=date, source=EntrySource.IMPORT)
+            entry._previous_status = ""
         else:
             entry._previous_status = entry.status
             entry.version += 1
-            to_update.append(entry)
+        entry.indicator = indicator  # str(entry) and the admin's log read it: no query per row
+        planned = PlannedRow(row.line, entry, created, None if created else entry.value)
         entry.value = value
-        entry.comment = cells.get("comment", "")
+        entry.comment = restore(row.cells.get("comment", ""))  # exports neutralise formulas
         entry.status = status
         if entry.author_id is None:  # reading entry.author would cost a query per row
             entry.author = by
@@ -347,77 +188,63 @@ def progress_import(
         if status == EntryStatus.VALIDATED:
             entry.reviewer, entry.reviewed_at = by, now
         entry.updated_at = now
-        result.contract_ids.add(contract.pk)
+        result.rows.append(planned)
+        result.contract_ids.add(indicator.objective.contract_id)
 
     if errors:
         raise ProgressImportError(errors)
-    result.created, result.updated = len(to_create), len(to_update)
-    if dry_run:
-        return result
-    try:
-        with transaction.atomic():
-            _write(to_create, to_update, by=by)
-            transaction.on_commit(
-                lambda: progress_changed.send(
-                    sender=ProgressEntry, contract_ids=result.contract_ids
-                )
-            )
-    except IntegrityError as exc:
-        raise ProgressImportError(
-            [RowError(0, "fichier", f"refusé par la base de données : {exc}")]
-        ) from exc
+    result.created = sum(1 for planned in result.rows if planned.created)
+    result.updated = len(result.rows) - result.created
     return result
 
 
-def _write(to_create: list[ProgressEntry], to_update: list[ProgressEntry], *, by) -> None:
-    created = bulk_create_with_history(to_create, ProgressEntry, batch_size=1000, default_user=by)
-    if to_update:
-        _update_in_place(to_update)
-        ProgressEntry.history.bulk_history_create(
-            to_update, batch_size=1000, update=True, default_user=by
-        )
-    transitions = [
-        EntryTransition(entry=entry, from_status="", to_status=entry.status, by=by)
-        for entry in created
-    ] + [
-        EntryTransition(
-            entry=entry, from_status=entry._previous_status, to_status=entry.status, by=by
-        )
-        for entry in to_update
-        if entry._previous_status != entry.status
+def _parse_row(row: Row, indicators: dict, *, officer: bool, default_status: str):
+    """``(indicator, date, value, status)``, or the list of the row's errors."""
+    cells, line = row.cells, row.line
+    if row.extra:
+        return [
+            RowError(
+                line,
+                EXTRA_CELLS,
+                f"« {row.extra} » au-delà de la dernière colonne : une virgule décimale dans un "
+                "fichier séparé par des virgules ? Mettez la valeur entre guillemets ou séparez "
+                "les colonnes par « ; ».",
+            )
+        ]
+    errors = [
+        RowError(line, column, "valeur obligatoire manquante")
+        for column in REQUIRED
+        if not cells.get(column)
     ]
-    EntryTransition.objects.bulk_create(transitions, batch_size=1000)
-
-
-UPDATED_FIELDS = (
-    "value",
-    "comment",
-    "status",
-    "author",
-    "submitted_at",
-    "reviewer",
-    "reviewed_at",
-    "updated_at",
-    "version",
-)
-
-
-def _update_in_place(entries: list[ProgressEntry]) -> None:
-    """One plain UPDATE per entry sent with executemany (pipelined by psycopg).
-
-    ``QuerySet.bulk_update`` builds a CASE expression per field and row in Python: 10 000 rows
-    took 20 s on PostgreSQL, this takes well under one.
-    """
-    fields = [ProgressEntry._meta.get_field(name) for name in UPDATED_FIELDS]
-    table = connection.ops.quote_name(ProgressEntry._meta.db_table)
-    assignments = ", ".join(f"{connection.ops.quote_name(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {table} SET {assignments} WHERE id = %s"  # noqa: S608 (names from the model)
-    params = [
-        [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields] + [entry.pk]
-        for entry in entries
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    if errors:
+        return errors
+    key = (cells["contract"], cells["objective"], cells["indicator"])
+    indicator = indicators.get(key)
+    if indicator is None:
+        return [RowError(line, *_unknown_reference(key, indicators))]
+    date = value = None
+    try:
+        date = parse_date(cells["date"])
+    except ValueError as exc:
+        errors.append(RowError(line, "date", str(exc)))
+    try:
+        value = parse_decimal(cells["value"])
+        ProgressEntry._meta.get_field("value").run_validators(value)
+    except ValueError as exc:
+        errors.append(RowError(line, "value", str(exc)))
+    except ValidationError as exc:
+        errors.append(RowError(line, "value", " ".join(exc.messages)))
+    status = default_status
+    if cells.get("status"):
+        if not officer:
+            errors.append(RowError(line, "status", "seuls les agents peuvent fixer le statut"))
+        else:
+            status = STATUS_WORDS.get(cells["status"].lower())
+            if status is None:
+                expected = ", ".join(EntryStatus.values)
+                message = f"statut inconnu « {cells['status']} » (attendu : {expected})"
+                errors.append(RowError(line, "status", message))
+    return errors or (indicator, date, value, status)
 
 
 def _indicators_for(
@@ -432,7 +259,7 @@ def _indicators_for(
     return {(i.objective.contract.reference, i.objective.code, i.code): i for i in indicators}
 
 
-def _existing_entries(indicators: Iterable[Indicator], rows: list[Row]) -> dict:
+def _existing_entries(indicators: Iterable[Indicator]) -> dict:
     ids = [i.pk for i in indicators]
     if not ids:
         return {}

@@ -35,7 +35,8 @@ class EntryConflict(ValidationError):
     """Someone else saved the entry since the user loaded it."""
 
 
-def _conflict(entry_pk: int) -> EntryConflict:
+def entry_conflict(entry_pk: int) -> EntryConflict:
+    """The refusal shown to the second writer: who changed the entry, when, and to what."""
     current = ProgressEntry.objects.select_related("indicator").get(pk=entry_pk)
     last = current.history.select_related("history_user").first()
     who = "un autre utilisateur"
@@ -58,7 +59,7 @@ def _claim(entry: ProgressEntry, *, expected_version: int) -> None:
         version=F("version") + 1
     )
     if not claimed:
-        raise _conflict(entry.pk)
+        raise entry_conflict(entry.pk)
     entry.version = expected_version + 1
 
 

@@ -3,16 +3,21 @@
 The bases live here because territories is the lowest app: the other admins import them.
 """
 
+import functools
+
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
+from import_export.forms import ImportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
+from cotri.admin_exports import EXPORT_FORMATS
+from cotri.uploads_guard import UploadRefused, check_size, check_spreadsheet, is_xlsx_name
 from territories.models import Membership, Territory
-from territories.resources import EXPORT_FORMATS, IMPORT_FORMATS, TerritoryResource
+from territories.resources import IMPORT_FORMATS, TerritoryResource
 
 
 class OneQueryChoicesMixin:
@@ -73,21 +78,54 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class CotriImportExportAdmin(ImportExportModelAdmin):
-    """Import-export in French for officers: a file is imported whole or not at all.
+class GuardedImportForm(ImportForm):
+    """The admin's upload door: the file is refused before it is stored or parsed.
 
-    The preview step runs the whole file in a rolled-back transaction; the confirmation step runs
-    it again in one transaction that is rolled back on any bad row (``use_transactions`` on the
-    resources, ``rollback_on_validation_errors`` here). Errors read « Ligne N : colonne : message »
-    with N the line in the file (the header is line 1).
+    Same guard as the progress service (``cotri.uploads_guard``): size (checked before reading),
+    XLSX member count and uncompressed size, content that is not what the chosen format claims.
     """
 
-    import_formats = IMPORT_FORMATS
-    export_formats = EXPORT_FORMATS
-    import_template_name = "admin/cotri/import.html"
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.format_classes = formats
 
-    def has_import_permission(self, request):
-        return self.has_add_permission(request) and self.has_change_permission(request)
+    def clean(self):
+        cleaned = super().clean()
+        upload, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if upload is None or chosen in (None, ""):
+            return cleaned
+        title = self.format_classes[int(chosen)]().get_title()
+        if (title == "xlsx") != is_xlsx_name(upload.name):
+            self.add_error(
+                "import_file",
+                f"le fichier « {upload.name} » ne correspond pas au format choisi ({title}) : "
+                "un classeur Excel porte l'extension .xlsx, un CSV une autre",
+            )
+            return cleaned
+        try:
+            check_size(upload.size)
+            upload.seek(0)
+            content = upload.read()
+            upload.seek(0)
+            check_spreadsheet(content=content, filename=upload.name)
+        except UploadRefused as exc:
+            self.add_error("import_file", str(exc))
+        return cleaned
+
+
+class CotriExportMixin(ExportMixin):
+    """CSV (French: « ; », BOM, decimal commas) and XLSX exports of the filtered list.
+
+    Every text cell is neutralised (``cotri.admin_exports``). The export page keeps the list's
+    filters and search; officers who may view the model see the button.
+    """
+
+    export_formats = EXPORT_FORMATS
+    #: Export-only resources (columns shared with the API); the import ones stay for imports.
+    export_resource_classes: list = []
+
+    def get_export_resource_classes(self, request):
+        return self.export_resource_classes or super().get_export_resource_classes(request)
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
@@ -96,10 +134,73 @@ class CotriImportExportAdmin(ImportExportModelAdmin):
         # The export page posts to itself (filters kept) unless the export action sets a URL.
         return {"export_url": "", **super().get_export_context_data(**kwargs)}
 
+
+class StoredUploadGone(Exception):
+    """The file kept between the preview and the confirmation expired or never existed."""
+
+
+@functools.cache
+def _checked_storage(storage_class):
+    class CheckedStorage(storage_class):
+        def read(self):
+            try:
+                data = super().read()
+            except FileNotFoundError:
+                data = None
+            if data is None:  # the cache storage answers None for a missing key
+                raise StoredUploadGone
+            return data
+
+    return CheckedStorage
+
+
+class CotriImportExportAdmin(CotriExportMixin, ImportExportModelAdmin):
+    """Import-export in French for officers: a file is imported whole or not at all.
+
+    The preview step runs the whole file in a rolled-back transaction; the confirmation step runs
+    it again in one transaction that is rolled back on any bad row (``use_transactions`` on the
+    resources, ``rollback_on_validation_errors`` here). Errors read « ligne N : colonne : message »
+    with N the line in the file (the header is line 1), like the ``import_progress`` command's.
+    """
+
+    import_formats = IMPORT_FORMATS
+    import_form_class = GuardedImportForm
+    import_template_name = "admin/cotri/import.html"
+    import_resource_classes: list = []
+
+    def get_import_resource_classes(self, request):
+        return self.import_resource_classes or super().get_import_resource_classes(request)
+
+    def has_import_permission(self, request):
+        return self.has_add_permission(request) and self.has_change_permission(request)
+
     def get_import_data_kwargs(self, **kwargs):
         kwargs = super().get_import_data_kwargs(**kwargs)
         kwargs["rollback_on_validation_errors"] = True
         return kwargs
+
+    def get_tmp_storage_class(self):
+        return _checked_storage(super().get_tmp_storage_class())
+
+    def process_import(self, request, **kwargs):
+        try:
+            return super().process_import(request, **kwargs)
+        except StoredUploadGone:
+            messages.error(
+                request,
+                "Import annulé : le fichier déposé n'est plus disponible (aperçu trop ancien) ; "
+                "déposez-le de nouveau.",
+            )
+            app_label, model_name = self.get_model_info()
+            return HttpResponseRedirect(
+                reverse(f"admin:{app_label}_{model_name}_import", current_app=self.admin_site.name)
+            )
+
+    def add_data_read_fail_error_to_form(self, form, e):
+        form.add_error(
+            "import_file",
+            "fichier illisible dans le format choisi : vérifiez le format (CSV ou XLSX)",
+        )
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
@@ -129,10 +230,11 @@ class CotriImportExportAdmin(ImportExportModelAdmin):
 def _first_errors(result, limit: int = 5) -> str:
     lines = [str(error.error) for error in result.base_errors]
     for row in result.error_rows:
-        lines.extend(f"Ligne {row.number + 1} : {error.error}" for error in row.errors)
+        lines.extend(f"ligne {row.number + 1} : {error.error}" for error in row.errors)
     for row in result.invalid_rows:
-        for column, texts in row.error_dict.items():
-            lines.extend(f"Ligne {row.number + 1} : {column} : {text}" for text in texts)
+        for column, texts in row.field_specific_errors.items():
+            lines.extend(f"ligne {row.number + 1} : {column} : {text}" for text in texts)
+        lines.extend(f"ligne {row.number + 1} : {text}" for text in row.non_field_specific_errors)
     return " ; ".join(lines[:limit])
 
 

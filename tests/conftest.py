@@ -1,4 +1,8 @@
-"""Shared fixtures: personas for every role, strict templates."""
+"""Shared fixtures: personas for every role, strict templates, the browser and its screenshots."""
+
+import re
+import shutil
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
@@ -87,6 +91,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture
 def browser(monkeypatch):
     """Headless Chromium driven by Playwright, for the user journeys and axe-core checks."""
+    from django.db import connections
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; the ORM is only used by the
@@ -96,7 +101,34 @@ def browser(monkeypatch):
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        # Inside this block Django's connections live in Playwright's context (its greenlet):
+        # the test's ORM calls opened one here. Close it now, cleanly; killed from outside,
+        # it broke the next test that reused it.
+        connections.close_all()
     _end_idle_server_sessions()
+
+
+# Git-ignored; CI keeps the folder as an artefact of the browser journeys.
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
+
+
+@pytest.fixture
+def screenshot(request):
+    """``screenshot(page, "step")`` saves artifacts/screenshots/<test-name>/NN-step.png, one per
+    step of the journey in order; the test's folder starts empty so no stale step remains."""
+    folder = SCREENSHOTS / re.sub(r"[^\w.-]+", "-", request.node.name, flags=re.ASCII).strip("-")
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    taken: list[Path] = []
+
+    def take(page, step: str) -> Path:
+        name = re.sub(r"[^\w-]+", "-", step.lower(), flags=re.ASCII).strip("-")
+        path = folder / f"{len(taken) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        taken.append(path)
+        return path
+
+    return take
 
 
 def _end_idle_server_sessions() -> None:

@@ -136,6 +136,7 @@ _MESSAGES_FR = {
     "date_parsing": "date attendue au format AAAA-MM-JJ",
     "decimal_parsing": "nombre décimal attendu",
     "json_invalid": "JSON invalide",
+    "nul_character": "caractère nul interdit",
 }
 
 

@@ -7,6 +7,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
+from pydantic import field_validator
+from pydantic_core import PydanticCustomError
 
 from contracts.models import Contract
 from indicators.enums import EntryStatus
@@ -28,6 +30,13 @@ class ProgressIn(Schema):
     value: Decimal = Field(ge=0, max_digits=16, decimal_places=4, description="Valeur, ≥ 0.")
     comment: str = Field("", max_length=5000)
     submit: bool = Field(True, description="Soumettre à la validation (sinon : brouillon).")
+
+    @field_validator("contract", "objective", "indicator", "comment")
+    @classmethod
+    def _no_nul_character(cls, value: str) -> str:
+        if "\x00" in value:  # PostgreSQL refuses it in text
+            raise PydanticCustomError("nul_character", "caractère nul interdit")
+        return value
 
 
 class ProgressOut(Schema):

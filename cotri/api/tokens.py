@@ -3,14 +3,24 @@
 import hashlib
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from ninja.security import HttpBearer
 
+from contracts.perms import contracts_reportable_by
+
 from .models import ApiToken
 
 TOKEN_PREFIX = "cotri_"  # noqa: S105 (a public marker, not a secret)
+# Enough for a spreadsheet, a script and a spare; more is a sign of tokens left lying around.
+MAX_ACTIVE_TOKENS = 10
+
+
+def can_create_api_token(user) -> bool:
+    """Tokens only serve to write progress, which only chefs de projet may do: lecteurs and
+    officers get none (the read API is public, officers have the admin)."""
+    return contracts_reportable_by(user).exists()
 
 
 def _digest(key: str) -> str:
@@ -20,6 +30,13 @@ def _digest(key: str) -> str:
 @transaction.atomic
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; the returned plain text is never stored nor shown again."""
+    if not can_create_api_token(user):
+        raise PermissionDenied("Les jetons d'API sont réservés aux chefs de projet.")
+    if ApiToken.objects.active().filter(user=user).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(
+            f"Vous avez déjà {MAX_ACTIVE_TOKENS} jetons actifs : révoquez-en un avant d'en créer "
+            "un autre."
+        )
     key = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user, name=name.strip() or "Jeton", prefix=key[:12], key_hash=_digest(key)

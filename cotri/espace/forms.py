@@ -1,14 +1,48 @@
 """Forms of the chefs de projet's space: French dates and decimals ("12,5")."""
 
 from django import forms
+from django.contrib.auth import forms as auth_forms
+from django.forms.widgets import Input
 
 from contracts.models import Programme
 from cotri.espace.uploads import ACCEPTED, validate_evidence
 from indicators.models import VALUE_DIGITS
 from territories.models import Territory
 
+# The DSFR styles inputs through classes, not elements: without them fields are almost invisible.
+_DSFR_CLASSES = (
+    ((forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect, forms.HiddenInput), ""),
+    ((forms.Select,), "fr-select"),
+    ((forms.ClearableFileInput, forms.FileInput), "fr-upload"),
+    ((Input, forms.Textarea), "fr-input"),
+)
 
-class EntryForm(forms.Form):
+
+class DsfrMixin:
+    """Gives every widget of the form its DSFR class."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            css = next((c for kinds, c in _DSFR_CLASSES if isinstance(widget, kinds)), "")
+            if css:
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class LoginForm(DsfrMixin, auth_forms.AuthenticationForm):
+    pass
+
+
+class PasswordResetForm(DsfrMixin, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(DsfrMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class EntryForm(DsfrMixin, forms.Form):
     date = forms.DateField(
         label="Date de la valeur",
         input_formats=["%d/%m/%Y", "%Y-%m-%d"],
@@ -37,7 +71,7 @@ class EntryForm(forms.Form):
         return upload
 
 
-class QueueFilterForm(forms.Form):
+class QueueFilterForm(DsfrMixin, forms.Form):
     territory = forms.ModelChoiceField(
         label="Territoire", queryset=Territory.objects.none(), required=False
     )
@@ -50,7 +84,7 @@ class QueueFilterForm(forms.Form):
         self.fields["territory"].queryset = territories or Territory.objects.none()
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(DsfrMixin, forms.Form):
     ACTIONS = {"validate": "Valider", "return": "Renvoyer au chef de projet"}
 
     entries = forms.ModelMultipleChoiceField(

@@ -4,6 +4,8 @@ from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 
+from cotri.uploads_guard import UploadRefused, check_archive
+
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 
 # Extension → the bytes a real file of that type starts with. XLSX and ODS are ZIP archives.
@@ -50,3 +52,15 @@ def validate_evidence(upload) -> None:
             f"Le contenu du fichier ne correspond pas à son extension « {suffix} ».",
             code="bad_content",
         )
+    if suffix in (".xlsx", ".ods"):  # ZIP containers: bounded members and uncompressed size
+        label = "classeur XLSX" if suffix == ".xlsx" else "classeur ODS"
+        try:
+            check_archive(
+                upload.read(),
+                label=label,
+                not_archive=f"ce fichier n'est pas un {label} lisible",
+            )
+        except UploadRefused as refusal:
+            raise ValidationError(f"Fichier refusé : {refusal}.", code="bad_archive") from None
+        finally:
+            upload.seek(0)

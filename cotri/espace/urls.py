@@ -3,7 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import login, tokens, views
+from .forms import PasswordResetForm, SetPasswordForm
 
 app_name = "espace"
 
@@ -14,22 +15,20 @@ urlpatterns = [
     path("saisies/<int:pk>/", views.entry_edit, name="entry"),
     path("justificatifs/<int:pk>/", views.evidence_download, name="evidence"),
     path("validation/", views.validation_queue, name="queue"),
+    path("jetons/", tokens.token_list, name="tokens"),
+    path("jetons/nouveau/", tokens.token_create, name="token_create"),
+    path("jetons/<int:pk>/revoquer/", tokens.token_revoke, name="token_revoke"),
     # Accounts: Django's views with French templates under templates/registration/.
-    path(
-        "connexion/",
-        auth_views.LoginView.as_view(
-            redirect_authenticated_user=True, next_page=reverse_lazy("espace:home")
-        ),
-        name="login",
-    ),
+    path("connexion/", login.LoginView.as_view(), name="login"),
     path(
         "deconnexion/",
-        auth_views.LogoutView.as_view(next_page=reverse_lazy("espace:login")),
+        login.LogoutView.as_view(),
         name="logout",
     ),
     path(
         "mot-de-passe/oubli/",
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
             success_url=reverse_lazy("espace:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
@@ -44,7 +43,7 @@ urlpatterns = [
     path(
         "mot-de-passe/nouveau/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("espace:password_reset_complete")
+            form_class=SetPasswordForm, success_url=reverse_lazy("espace:password_reset_complete")
         ),
         name="password_reset_confirm",
     ),

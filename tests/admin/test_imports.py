@@ -61,8 +61,8 @@ def test_a_bad_territory_row_saves_nothing(officer_client):
 
     assert final is None
     page = preview.content.decode()
-    assert "Ligne 3 : kind : valeur inconnue « canton »" in page
-    assert "Ligne 4 : population : nombre invalide « beaucoup »" in page
+    assert "ligne 3 : kind : valeur inconnue « canton »" in page
+    assert "ligne 4 : population : nombre invalide « beaucoup »" in page
     assert not Territory.objects.exists()
 
 
@@ -94,8 +94,8 @@ def test_an_objective_under_an_unknown_incontournable_is_refused(officer_client)
 
     assert final is None
     page = preview.content.decode()
-    assert "Ligne 2 : incontournable : incontournable « 99 » absent du référentiel" in page
-    assert "Ligne 3 : contract : contrat « COT-AUTRE » introuvable" in page
+    assert "ligne 2 : incontournable : incontournable « 99 » absent du référentiel" in page
+    assert "ligne 3 : contract : contrat « COT-AUTRE » introuvable" in page
     assert not Objective.objects.exists()
 
 

@@ -1,14 +1,23 @@
-"""Officers import progress files through the admin: the whole file or nothing, with history."""
+"""Officers import progress files through the admin: the service's rules, messages and history.
+
+The admin hands the file to ``indicators.progress_import`` (the command's and the front office's
+service): the same file gives the same French lines here and there, the whole file or nothing.
+"""
 
 import datetime
+import html
+import io
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
+from indicators.progress_import import ProgressImportError, progress_import
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,
@@ -16,9 +25,11 @@ from tests.factories import (
     ProgressEntryFactory,
 )
 
+pytestmark = pytest.mark.django_db
 IMPORT_URL = reverse("admin:indicators_progressentry_import")
 PROCESS_URL = reverse("admin:indicators_progressentry_process_import")
-CSV_FORMAT = "0"  # first of the import formats (CSV, XLSX)
+CSV, XLSX = "0", "1"  # the import formats, in order
+HEADER = b"contract;objective;indicator;date;value\n"
 
 
 @pytest.fixture
@@ -30,10 +41,10 @@ def calaisis():
     return renovations, conseils
 
 
-def _upload(client, content: bytes, name="avancement.csv"):
+def _upload(client, content: bytes, name="avancement.csv", file_format=CSV):
     return client.post(
         IMPORT_URL,
-        {"format": CSV_FORMAT, "import_file": SimpleUploadedFile(name, content), "resource": "0"},
+        {"format": file_format, "import_file": SimpleUploadedFile(name, content), "resource": "0"},
     )
 
 
@@ -42,24 +53,84 @@ def _confirm(client, preview):
     return client.post(PROCESS_URL, {name: form.initial[name] for name in form.fields}, follow=True)
 
 
-def test_a_file_with_one_bad_row_saves_nothing_and_names_the_row(officer_client, calaisis):
-    content = (
-        b"contract;objective;indicator;date;value;comment\n"
-        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;Bilan 2021\n"
-        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2022;beaucoup;Bilan 2022\n"
-        b"COTTRI-2021-CALAISIS;O9;conseils;31/12/2022;12;\n"
-    )
+def _service_errors(content: bytes, filename="avancement.csv") -> list[str]:
+    with pytest.raises(ProgressImportError) as raised:
+        progress_import(content=content, filename=filename)
+    return [str(error) for error in raised.value.errors]
+
+
+def _xlsx(*rows) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+BAD_FILES = {
+    "lignes fausses": (
+        b"contract;objective;indicator;date;value;comment;status\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;Bilan 2021;\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2022;beaucoup;;\n"
+        b"COTTRI-2021-CALAISIS;O9;conseils;31/12/2022;12;;\n"
+        b"COTTRI-2021-CALAISIS;O1;conseils;31/13/2022;-3;;fini\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;2021-12-31;10;;\n"
+        b"INCONNU;O1;renovations;31/12/2021;1;;\n"
+        b"COTTRI-2021-CALAISIS;O1;conseils;;12;;\n"
+        b"COTTRI-2021-CALAISIS;O1;conseils;30/06/2021;12345678901234567;;\n"
+    ),
+    "virgule décimale dans un fichier à virgules": (
+        b"contract,objective,indicator,date,value\n"
+        b"\n"
+        b"COTTRI-2021-CALAISIS,O1,renovations,31/12/2021,420\n"
+        b"COTTRI-2021-CALAISIS,O1,conseils,31/12/2021,12,5\n"
+    ),
+    "en-tête": b"contract;objectif;date;value\nX;O1;31/12/2021;1\n",
+}
+
+
+@pytest.mark.parametrize("name", BAD_FILES)
+def test_a_bad_file_gives_the_same_french_lines_in_the_admin_as_in_the_service(
+    officer_client, calaisis, name
+):
+    content = BAD_FILES[name]
+    expected = _service_errors(content)
 
     response = _upload(officer_client, content)
 
     assert response.status_code == 200
+    assert response.context.get("confirm_form") is None  # no way to confirm a bad file
     page = response.content.decode()
     assert "Le fichier n'a pas été importé" in page
-    assert "Ligne 3 : value : nombre invalide « beaucoup »" in page
-    assert "Ligne 4 : objective : objectif « O9 » inconnu dans le contrat" in page
-    assert response.context.get("confirm_form") is None  # no way to confirm a bad file
+    shown = [html.unescape(line) for line in page.split("<li>")[1:]]
+    shown = [line.split("</li>")[0] for line in shown if "</li>" in line]
+    for line in expected:
+        assert line in shown, (line, shown)
     assert ProgressEntry.objects.count() == 0
     assert ProgressEntry.history.count() == 0
+
+
+def test_every_bad_row_is_named_with_its_line_column_and_reason(calaisis):
+    assert _service_errors(BAD_FILES["lignes fausses"]) == [
+        "ligne 3 : value : nombre invalide « beaucoup »",
+        "ligne 4 : objective : objectif « O9 » inconnu dans le contrat COTTRI-2021-CALAISIS",
+        "ligne 5 : date : date invalide « 31/13/2022 » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)",
+        "ligne 5 : value : la valeur doit être positive ou nulle (« -3 »)",
+        "ligne 5 : status : statut inconnu « fini » (attendu : draft, submitted, validated, "
+        "returned)",
+        "ligne 6 : date : doublon de la ligne 2 (même indicateur, même date)",
+        "ligne 7 : contract : contrat inconnu « INCONNU »",
+        "ligne 8 : date : valeur obligatoire manquante",
+        "ligne 9 : value : Assurez-vous qu’il n’y a pas plus de 16 chiffres au total.",
+    ]
+    assert _service_errors(BAD_FILES["virgule décimale dans un fichier à virgules"]) == [
+        "ligne 4 : cellules en trop : « 5 » au-delà de la dernière colonne : une virgule "
+        "décimale dans un fichier séparé par des virgules ? Mettez la valeur entre guillemets "
+        "ou séparez les colonnes par « ; »."
+    ]
 
 
 def test_a_good_file_creates_entries_with_history_by_the_officer(officer_client, officer, calaisis):
@@ -72,11 +143,14 @@ def test_a_good_file_creates_entries_with_history_by_the_officer(officer_client,
 
     preview = _upload(officer_client, content)
     assert preview.status_code == 200
+    page = preview.content.decode()
+    assert "COTTRI-2021-CALAISIS" in page and "420,5" in page  # the preview table
     assert ProgressEntry.objects.count() == 0  # the preview saves nothing
+    assert ProgressEntry.history.count() == 0
     response = _confirm(officer_client, preview)
 
     assert response.status_code == 200
-    assert "Import terminé" in response.content.decode()
+    assert "Import terminé (saisies d&#x27;avancement) : 2 ajout(s)" in response.content.decode()
     first = ProgressEntry.objects.get(indicator=renovations)
     assert first.value == Decimal("420.5") and isinstance(first.value, Decimal)
     assert first.date == datetime.date(2021, 12, 31)
@@ -87,7 +161,9 @@ def test_a_good_file_creates_entries_with_history_by_the_officer(officer_client,
     assert second.value == Decimal("1250") and second.status == EntryStatus.SUBMITTED
     history = ProgressEntry.history.filter(history_type="+")
     assert history.count() == 2
-    assert {h.history_user for h in history} == {officer}
+    assert {(h.history_user, h.history_change_reason) for h in history} == {
+        (officer, "Import de fichier")
+    }
     assert EntryTransition.objects.filter(by=officer, from_status="").count() == 2
 
 
@@ -103,7 +179,9 @@ def test_a_row_for_an_existing_date_corrects_the_entry_and_keeps_the_old_value(
         b"COTTRI-2021-CALAISIS,O1,renovations,2021-12-31,420\n"
     )
 
-    _confirm(officer_client, _upload(officer_client, content))
+    preview = _upload(officer_client, content)
+    assert "400 → 420" in preview.content.decode()
+    _confirm(officer_client, preview)
 
     entry.refresh_from_db()
     assert entry.value == Decimal("420")
@@ -115,100 +193,139 @@ def test_a_row_for_an_existing_date_corrects_the_entry_and_keeps_the_old_value(
     assert entry.history.latest("history_date").history_user == officer
 
 
+def test_a_bad_last_row_at_the_confirmation_step_saves_nothing(officer_client, calaisis):
+    """The confirmation re-reads the stored file: a bad last row there still saves nothing."""
+    good = [
+        f"COTTRI-2021-CALAISIS;O1;renovations;31/12/{year};{year - 2000}\n".encode()
+        for year in range(2010, 2021)
+    ]
+    bad_last = b"COTTRI-2021-CALAISIS;O1;conseils;31/12/2021;douze\n"
+    storage = admin.site.get_model_admin(ProgressEntry).get_tmp_storage_class()
+    stored = storage(read_mode="rb")
+    stored.save(HEADER + b"".join(good) + bad_last)
+
+    response = officer_client.post(
+        PROCESS_URL,
+        {
+            "import_file_name": stored.name,
+            "original_file_name": "avancement.csv",
+            "format": CSV,
+            "resource": "0",
+        },
+        follow=True,
+    )
+
+    page = response.content.decode()
+    assert "Import annulé : aucune ligne n&#x27;a été enregistrée." in page
+    assert "ligne 13 : value : nombre invalide « douze »" in page
+    assert ProgressEntry.objects.count() == 0
+    assert ProgressEntry.history.count() == 0
+    assert EntryTransition.objects.count() == 0
+
+
+def test_a_stored_file_gone_before_the_confirmation_is_refused_in_french(officer_client):
+    response = officer_client.post(
+        PROCESS_URL,
+        {
+            "import_file_name": "perdu",
+            "original_file_name": "avancement.csv",
+            "format": CSV,
+            "resource": "0",
+        },
+        follow=True,
+    )
+
+    assert (
+        "Import annulé : le fichier déposé n&#x27;est plus disponible" in response.content.decode()
+    )
+
+
 def test_the_confirmation_saves_nothing_when_the_data_changed_meanwhile(officer_client, calaisis):
     renovations, _ = calaisis
     content = (
-        b"contract;objective;indicator;date;value\n"
-        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
+        HEADER + b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
         b"COTTRI-2021-CALAISIS;O1;conseils;31/12/2021;10\n"
     )
     preview = _upload(officer_client, content)
-    # Between preview and confirmation, an indicator of the file is renamed.
+    # Between preview and confirmation, the indicator of the last row is renamed.
     renovations.objective.indicators.filter(code="conseils").update(code="conseils-2")
 
     response = _confirm(officer_client, preview)
 
     page = response.content.decode()
     assert "Import annulé : aucune ligne n&#x27;a été enregistrée." in page
-    assert "Ligne 3 : indicator" in page
+    assert "ligne 3 : indicator : indicateur « conseils » inconnu" in page
     assert ProgressEntry.objects.count() == 0
-
-
-def test_a_missing_column_is_reported_in_french(officer_client, calaisis):
-    response = _upload(officer_client, b"contract;objective;date;value\nX;O1;31/12/2021;1\n")
-    page = response.content.decode()
-    assert "colonne(s) obligatoire(s) absente(s) : indicator" in page
-    assert ProgressEntry.objects.count() == 0
-
-
-def test_the_same_indicator_and_date_twice_is_refused(officer_client, calaisis):
-    content = (
-        b"contract;objective;indicator;date;value\n"
-        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
-        b"COTTRI-2021-CALAISIS;O1;renovations;2021-12-31;10\n"
-    )
-    page = _upload(officer_client, content).content.decode()
-    assert "Ligne 3 : date : doublon de la ligne 2" in page
-    assert ProgressEntry.objects.count() == 0
-
-
-def test_progress_entries_export_round_trips(officer_client, calaisis):
-    renovations, _ = calaisis
-    entry = ProgressEntryFactory(
-        indicator=renovations, value=Decimal("1500.25"), comment="Bilan, 2021"
-    )
-    columns = ("contract", "objective", "indicator", "date", "value", "comment", "status")
-    response = officer_client.post(
-        reverse("admin:indicators_progressentry_export"),
-        {
-            "format": "0",
-            "resource": "0",
-            **{f"progressentryresource_{column}": "on" for column in columns},
-        },
-    )
-    assert response.status_code == 200
-    text = response.content.decode()
-    assert text.splitlines()[0] == ",".join(columns)
-    assert "COTTRI-2021-CALAISIS,O1,renovations,31/12/2021" in text
-
-    # The exported file imports back onto the same entry, unchanged.
-    _confirm(officer_client, _upload(officer_client, response.content))
-    entry.refresh_from_db()
-    assert ProgressEntry.objects.get() == entry
-    assert (entry.value, entry.comment) == (Decimal("1500.25"), "Bilan, 2021")
 
 
 def test_an_xlsx_file_with_number_and_date_cells_is_imported(officer_client, calaisis):
-    import io
-
-    from openpyxl import Workbook
-
     renovations, _ = calaisis
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.append(["Contract", "objective", "indicator", "date", "value", "comment"])
-    sheet.append(["COTTRI-2021-CALAISIS", "O1", "renovations", datetime.date(2021, 12, 31), 0.1])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-
-    preview = officer_client.post(
-        IMPORT_URL,
-        {
-            "format": "1",
-            "resource": "0",
-            "import_file": SimpleUploadedFile("avancement.xlsx", buffer.getvalue()),
-        },
+    content = _xlsx(
+        ["Contract", "objective", "indicator", "date", "value", "comment"],
+        ["COTTRI-2021-CALAISIS", "O1", "renovations", datetime.date(2021, 12, 31), 0.1],
     )
-    _confirm(officer_client, preview)
+
+    _confirm(officer_client, _upload(officer_client, content, "avancement.xlsx", XLSX))
 
     entry = ProgressEntry.objects.get(indicator=renovations)
     assert entry.value == Decimal("0.1")  # not 0.1000000000000000055…
     assert entry.date == datetime.date(2021, 12, 31)
 
 
-def test_an_officer_who_may_only_read_entries_cannot_import(client, officer):
-    from django.contrib.auth.models import Permission
+def _zip(members: dict[str, bytes]) -> bytes:
+    import zipfile
 
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "file_format", "message"),
+    [
+        (b"a" * (5 * 1024 * 1024 + 1), "gros.csv", CSV, "fichier trop volumineux (5,0 Mo)"),
+        (b"%PDF-1.7 ...", "avancement.csv", CSV, "ce fichier n&#x27;est pas un CSV"),
+        (b"contract;objective;date", "avancement.xlsx", XLSX, "pas un classeur XLSX"),
+        (
+            _zip({"xl/workbook.xml": b"<x/>", "xl/bombe.xml": b"0" * (51 * 1024 * 1024)}),
+            "bombe.xlsx",
+            XLSX,
+            "classeur XLSX trop volumineux une fois décompressé (51,0 Mo)",
+        ),
+        (
+            _zip({f"xl/f{i}.xml": b"" for i in range(51)}),
+            "beaucoup.xlsx",
+            XLSX,
+            "classeur XLSX suspect : 51 éléments (50 au plus)",
+        ),
+        (b"contract;value\n", "avancement.csv", XLSX, "ne correspond pas au format choisi"),
+    ],
+)
+def test_the_upload_door_refuses_files_before_storing_them(
+    officer_client, calaisis, content, name, file_format, message
+):
+    response = _upload(officer_client, content, name, file_format)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context.get("confirm_form") is None
+    assert response.context.get("result") is None  # never handed to a parser
+    assert ProgressEntry.objects.count() == 0
+
+
+def test_the_admin_and_the_service_refuse_a_damaged_workbook_alike(officer_client, calaisis):
+    content = _zip({"xl/workbook.xml": b"<pas un classeur"})
+    (expected,) = _service_errors(content, "abime.xlsx")
+
+    page = _upload(officer_client, content, "abime.xlsx", XLSX).content.decode()
+
+    assert expected == "fichier : classeur XLSX illisible ou endommagé"
+    assert expected in page
+
+
+def test_an_officer_who_may_only_read_entries_cannot_import(client, officer):
     officer.groups.get(name="officers").permissions.set(
         Permission.objects.filter(codename="view_progressentry")
     )
@@ -216,23 +333,28 @@ def test_an_officer_who_may_only_read_entries_cannot_import(client, officer):
 
     assert client.get(reverse("admin:indicators_progressentry_changelist")).status_code == 200
     assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(PROCESS_URL, {}).status_code == 403
+
+
+def test_staff_outside_the_officers_group_import_with_a_chef_de_projet_s_rights(
+    client, officer, calaisis
+):
+    officer.groups.clear()
+    officer.user_permissions.set(
+        Permission.objects.filter(
+            codename__in=("add_progressentry", "change_progressentry", "view_progressentry")
+        )
+    )
+    client.force_login(officer)
+    content = HEADER + b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
+
+    page = _upload(client, content).content.decode()
+
+    assert "ligne 2 : contract : contrat inconnu « COTTRI-2021-CALAISIS »" in page
+    assert ProgressEntry.objects.count() == 0
 
 
 def test_the_import_and_export_pages_open(officer_client):
     assert officer_client.get(IMPORT_URL).status_code == 200
     export = officer_client.get(reverse("admin:indicators_progressentry_export"))
     assert export.status_code == 200
-
-
-def test_line_numbers_count_blank_lines_and_stray_cells_are_reported(officer_client, calaisis):
-    content = (
-        b"contract,objective,indicator,date,value\n"
-        b"\n"
-        b"COTTRI-2021-CALAISIS,O1,renovations,31/12/2021,420\n"
-        b"COTTRI-2021-CALAISIS,O1,conseils,31/12/2021,12,5\n"
-    )
-
-    page = _upload(officer_client, content).content.decode()
-
-    assert "Ligne 4 : cellules au-delà de la dernière colonne (« 5 »)" in page
-    assert ProgressEntry.objects.count() == 0

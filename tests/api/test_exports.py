@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from cotri.exports import FORMULA_TRIGGERS, Column, Table, neutralise, table_csv, table_xlsx
+from cotri.formulas import restore
 
 COLUMNS = (Column("texte", "texte", "", ""), Column("valeur", "décimal", "", ""))
 
@@ -23,10 +24,13 @@ def test_no_text_is_run_as_a_formula_and_harmless_text_is_kept(text):
     safe = neutralise(text)
 
     assert not safe.startswith(FORMULA_TRIGGERS)
+    assert neutralise(safe) == safe  # the admin's resources and the writers may both apply it
     if not text.startswith(FORMULA_TRIGGERS):
         assert safe == text
     else:
         assert safe == "'" + text
+    if not (text.startswith("'") and text[1:].startswith(FORMULA_TRIGGERS)):
+        assert restore(safe) == text  # an exported comment imports back unchanged
 
 
 @given(st.text(alphabet=st.characters(exclude_categories=["Cs"]), max_size=50))

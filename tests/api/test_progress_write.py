@@ -100,3 +100,16 @@ def test_a_body_that_is_not_json_is_refused_in_french(client, chef):
     assert response.json() == {
         "detail": "Corps de la requête illisible : un objet JSON est attendu."
     }
+
+
+def test_a_nul_character_in_the_body_is_refused_naming_the_field(client, chef):
+    _, key = api_token_create(user=chef, name="tableur")
+    before = ProgressEntry.objects.count()
+
+    response = _post(client, key, {**ROW, "comment": "bilan\x00"})
+
+    assert response.status_code == 422
+    assert {"champ": "payload.comment", "message": "caractère nul interdit"} in response.json()[
+        "erreurs"
+    ]
+    assert ProgressEntry.objects.count() == before

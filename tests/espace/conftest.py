@@ -91,3 +91,35 @@ def validated_a(indicator_a, chef_a):
     return ProgressEntryFactory(
         indicator=indicator_a, author=chef_a, status=EntryStatus.VALIDATED, value=Decimal("5")
     )
+
+
+@pytest.fixture
+def proconnect(settings):
+    """ProConnect turned on against a tiny local provider; the URLs are rebuilt both ways."""
+    from tests.espace.oidc_provider import Provider
+
+    with Provider() as provider:
+        settings.PROCONNECT_ENABLED = True
+        settings.AUTHENTICATION_BACKENDS = [
+            *settings.AUTHENTICATION_BACKENDS,
+            "cotri.proconnect.ProConnectBackend",
+        ]
+        for name, value in provider.settings().items():
+            setattr(settings, name, value)
+        _reload_urlconf()
+        try:
+            yield provider
+        finally:
+            settings.PROCONNECT_ENABLED = False
+            _reload_urlconf()
+
+
+def _reload_urlconf() -> None:
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import cotri.urls
+
+    importlib.reload(cotri.urls)
+    clear_url_caches()

@@ -1,5 +1,7 @@
-"""The front office in a real browser: a chef reports, an officer validates; axe finds no
-serious or critical violation on any page of the way.
+"""The front office in a real browser: a chef reports « 12,5 », an officer validates, the chef
+sees the new rate; a chef creates and revokes an API token. axe finds no serious or critical
+violation on any page of the way, and every step leaves a screenshot in
+artifacts/screenshots/<test-name>/ (git-ignored, kept by CI).
 
 Needs Chromium (/usr/bin/chromium, `apt-get install chromium`) and axe-playwright-python (dev).
 """
@@ -7,6 +9,7 @@ Needs Chromium (/usr/bin/chromium, `apt-get install chromium`) and axe-playwrigh
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from cotri.api.models import ApiToken
 from indicators.enums import EntryStatus
 from indicators.models import ProgressEntry
 
@@ -31,36 +34,94 @@ def _sign_in(page, base: str, username: str, password: str) -> None:
     page.wait_for_url(base + "/espace/")
 
 
-def test_chef_reports_officer_validates_without_accessibility_violation(
-    live_server, browser, chef_a, officer, indicator_a
+def test_chef_reports_officer_validates_chef_sees_the_new_rate(
+    live_server, browser, screenshot, chef_a, officer, indicator_a
 ):
     base, axe, found = live_server.url, Axe(), {}
-    page = browser.new_page()
+    page = browser.new_page(locale="fr-FR")  # French dates in the screenshots
 
+    def step(name: str) -> None:
+        """Check the page with axe, then keep its picture."""
+        found[name] = _serious(axe, page)
+        screenshot(page, name)
+
+    # The chef de projet signs in, opens the contract and the indicator, enters « 12,5 ».
     page.goto(base + "/espace/connexion/")
-    found["connexion"] = _serious(axe, page)
+    step("connexion")
     _sign_in(page, base, "chefa", "mot-de-passe-chefa")
-    found["mes contrats"] = _serious(axe, page)
+    step("mes-contrats")
     page.get_by_role("link", name="COT-A").click()
-    found["contrat"] = _serious(axe, page)
+    step("contrat-avant")
     page.get_by_role("link", name="Km de pistes cyclables").click()
-    found["indicateur"] = _serious(axe, page)
+    step("indicateur")
     page.get_by_label("Date de la valeur").fill("2022-06-30")
     page.get_by_role("textbox", name="Valeur Nombre décimal").fill("12,5")
+    screenshot(page, "saisie-12-5")
     page.get_by_role("button", name="Soumettre pour validation").click()
     page.get_by_text("Saisie soumise").wait_for()
     assert page.get_by_role("cell", name="12,5 km").is_visible()
+    step("saisie-soumise")
     page.get_by_role("button", name="Se déconnecter").click()
 
+    # The officer validates it from the queue.
     _sign_in(page, base, "agent", "mot-de-passe-agent")
     page.goto(base + "/espace/validation/")
-    found["validation"] = _serious(axe, page)
+    step("file-de-validation")
     page.get_by_label("Choisir la saisie Km de pistes cyclables du 30/06/2022").check()
     page.get_by_label("Valider", exact=True).check(force=True)  # DSFR hides the native radio
     page.get_by_role("button", name="Appliquer").click()
     page.get_by_text("1 saisie(s) validée(s)").wait_for()
+    step("saisie-validee")
+    page.get_by_role("button", name="Se déconnecter").click()
+
+    # The chef de projet comes back and sees the new rate: 12,5 km of 100 km.
+    _sign_in(page, base, "chefa", "mot-de-passe-chefa")
+    page.get_by_role("link", name="COT-A").click()
+    rate = page.locator("p", has_text="Taux d'atteinte").locator("strong")
+    assert rate.inner_text() == "12,5 %"
+    assert page.get_by_role("cell", name="12,5 km").first.is_visible()
+    step("contrat-nouveau-taux")
     page.wait_for_load_state("networkidle")
     page.close()
 
     assert found == dict.fromkeys(found, [])
     assert ProgressEntry.objects.get().status == EntryStatus.VALIDATED
+
+
+def test_chef_creates_then_revokes_an_api_token(live_server, browser, screenshot, chef_a):
+    base, axe, found = live_server.url, Axe(), {}
+    page = browser.new_page(locale="fr-FR")  # French dates in the screenshots
+
+    def step(name: str) -> None:
+        found[name] = _serious(axe, page)
+        screenshot(page, name)
+
+    _sign_in(page, base, "chefa", "mot-de-passe-chefa")
+    page.get_by_role("link", name="Jetons d’API").click()
+    step("jetons")
+    page.get_by_label("Nom du jeton").fill("Tableur de suivi")
+    page.get_by_role("button", name="Créer le jeton").click()
+    key = page.get_by_label("Votre nouveau jeton").input_value()
+    assert key.startswith("cotri_")
+    step("jeton-cree")
+    page.get_by_role("link", name="Révoquer le jeton Tableur de suivi").click()
+    step("confirmer-la-revocation")
+    page.get_by_role("button", name="Confirmer la révocation").click()
+    page.get_by_text("révoqué : l'API le refuse désormais").wait_for()
+    assert key not in page.content()
+    step("jeton-revoque")
+    page.close()
+
+    assert found == dict.fromkeys(found, [])
+    assert ApiToken.objects.get().revoked_at is not None
+
+
+def test_login_page_with_the_proconnect_button(live_server, browser, screenshot, proconnect):
+    page = browser.new_page(locale="fr-FR")
+    page.goto(live_server.url + "/espace/connexion/")
+    button = page.get_by_role("link", name="S’identifier avec ProConnect")
+    assert button.get_attribute("href") == "/oidc/authenticate/"
+    found = _serious(Axe(), page)
+    screenshot(page, "connexion-proconnect")
+    page.close()
+    assert found == []

@@ -15,6 +15,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cotri.api.tokens import api_token_create
 from indicators.enums import EntryStatus
 from indicators.models import Evidence
 from tests.factories import ProgressEntryFactory
@@ -37,6 +38,8 @@ OFFICERS_ONLY = _row(302, 403, 403, 403, 200, 200)
 ANONYMOUS_ONLY = _row(200, 302, 302, 302, 302, 302)  # signed-in users are sent to their space
 SIGN_IN_THEN_405 = _row(302, 405, 405, 405, 405, 405)
 STAFF_ONLY = _row(302, 302, 302, 302, 200, 200)  # the admin sends others to its login
+CHEFS_ONLY = _row(302, 200, 200, 403, 403, 403)  # any chef de projet, whatever the territory
+OWNER_ONLY = _row(302, 200, 404, 404, 404, 404)  # chef_a's own object; others' is 404
 
 # name → (reverse args from the objects, {method: {persona: status}})
 MATRIX = {
@@ -56,6 +59,14 @@ MATRIX = {
     ),
     "espace:queue": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_ONLY}),
     "espace:login": (lambda o: [], {"GET": ANONYMOUS_ONLY, "POST": ANONYMOUS_ONLY}),
+    # Personal API tokens: everyone signed in lists and revokes their own; only chefs de projet
+    # create one. The revocation page asks first (GET); its POST revokes and redirects.
+    "espace:tokens": (lambda o: [], {"GET": MEMBERS_ONLY, "POST": SIGN_IN_THEN_405}),
+    "espace:token_create": (lambda o: [], {"GET": SIGN_IN_THEN_405, "POST": CHEFS_ONLY}),
+    "espace:token_revoke": (
+        lambda o: [o["token"].pk],
+        {"GET": OWNER_ONLY, "POST": _row(302, 302, 404, 404, 404, 404)},
+    ),
     "espace:logout": (lambda o: [], {"GET": _all(405), "POST": _all(302)}),
     "espace:password_reset": (lambda o: [], {"GET": _all(200), "POST": _all(200)}),
     "espace:password_reset_done": (lambda o: [], {"GET": _all(200), "POST": _all(405)}),
@@ -108,6 +119,14 @@ MATRIX = {
     "api:export_dataset": (lambda o: ["contracts"], {"GET": _all(200), "POST": _all(405)}),
 }
 
+# Only routed when PROCONNECT_ENABLED (off by default): checked with ProConnect turned on. The
+# start sends anyone to the provider; the callback without a valid code and state signs nobody in
+# and sends back to the login page.
+PROCONNECT_MATRIX = {
+    "oidc_authentication_init": (lambda o: [], {"GET": _all(302), "POST": _all(405)}),
+    "oidc_authentication_callback": (lambda o: [], {"GET": _all(302), "POST": _all(405)}),
+}
+
 # Representative admin URLs (see the module docstring); GET only, the admin's POSTs go through
 # the same gate.
 ADMIN_SAMPLES = {
@@ -134,6 +153,14 @@ def test_every_url_pattern_is_in_the_matrix():
     assert sorted(MATRIX.keys() - names) == [], "ligne de matrice sans URL"
 
 
+@pytest.mark.django_db
+def test_proconnect_url_patterns_are_in_the_matrix(proconnect):
+    names = {n for n in _walk(get_resolver().url_patterns) if not n.startswith("admin:")}
+    names.discard("media")
+    assert sorted(names - MATRIX.keys() - PROCONNECT_MATRIX.keys()) == []
+    assert sorted(PROCONNECT_MATRIX.keys() - names) == []
+
+
 @pytest.fixture
 def personas(chef_a, chef_b, reader_a, officer, superuser):
     return {
@@ -157,6 +184,7 @@ def objects(indicator_a, chef_a):
         "indicator": indicator_a,
         "entry": entry,
         "evidence": evidence,
+        "token": api_token_create(user=chef_a, name="tableur")[0],
     }
 
 
@@ -173,15 +201,24 @@ def _status(client, user, method: str, url: str) -> int:
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_matrix(client, personas, objects, name):
-    args, expected = MATRIX[name]
+    assert _wrong(client, personas, objects, name, MATRIX[name]) == []
+
+
+def _wrong(client, personas, objects, name, row) -> list[str]:
+    args, expected = row
     url = reverse(name, args=args(objects))
-    wrong = [
+    return [
         f"{method} {persona}: {got} au lieu de {expected[method][persona]}"
         for method in ("GET", "POST")
         for persona, user in personas.items()
         if (got := _status(client, user, method, url)) != expected[method][persona]
     ]
-    assert wrong == []
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(PROCONNECT_MATRIX))
+def test_proconnect_matrix(client, personas, objects, proconnect, name):
+    assert _wrong(client, personas, objects, name, PROCONNECT_MATRIX[name]) == []
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from funding.models import Evaluation
 from tests.funding.evaluation_builders import calaisis_contract
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.funding.evaluation_urls")]
+pytestmark = pytest.mark.django_db
 URL = "/api/contracts/{}/evaluation"
 
 

@@ -189,3 +189,61 @@ def test_files_that_are_too_big_or_not_what_they_claim_are_refused_in_french(
     assert message in error.message
     assert str(error).startswith("fichier : ")
     assert not ProgressEntry.objects.exists()
+
+
+def test_an_exported_comment_imports_back_without_its_apostrophe(calaisis):
+    content = (
+        b"contract;objective;indicator;date;value;comment\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;'- 3 ateliers\n"
+    )
+    progress_import(content=content, filename="a.csv")
+    assert ProgressEntry.objects.get().comment == "- 3 ateliers"
+
+
+def test_cells_past_the_last_column_of_a_workbook_are_refused(calaisis):
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.append(["contract", "objective", "indicator", "date", "value", None, None])
+    workbook.active.append(["COTTRI-2021-CALAISIS", "O2", "km", "31/12/2022", 12, None, "note"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    with pytest.raises(ProgressImportError) as raised:
+        progress_import(content=buffer.getvalue(), filename="a.xlsx")
+
+    (error,) = raised.value.errors
+    assert (error.line, error.column) == (2, "cellules en trop")
+    assert error.message.startswith("« note » au-delà de la dernière colonne")
+    assert not ProgressEntry.objects.exists()
+
+
+def test_a_dry_run_checks_everything_and_saves_nothing(calaisis, officer):
+    result = progress_import(content=FRENCH_CSV, filename="a.csv", by=officer, dry_run=True)
+
+    assert (result.created, result.updated) == (2, 0)
+    assert [planned.line for planned in result.rows] == [2, 4]  # the blank line 3 counts
+    assert not ProgressEntry.objects.exists()
+    assert not ProgressEntry.history.exists()
+    assert not EntryTransition.objects.exists()
+
+
+def test_rights_follow_the_user(calaisis, officer, stranger):
+    from indicators.progress_import import import_rights
+
+    assert import_rights(None) == {"officer": True, "allowed_contract_ids": None}
+    assert import_rights(officer) == {"officer": True, "allowed_contract_ids": None}
+    assert import_rights(stranger) == {"officer": False, "allowed_contract_ids": set()}
+
+
+def test_the_guard_is_importable_from_its_old_home():
+    from cotri import uploads_guard
+    from indicators import progress_import as service
+
+    assert service.MAX_FILE_BYTES == uploads_guard.MAX_FILE_BYTES == 5 * 1024 * 1024
+    with pytest.raises(ProgressImportError, match="fichier vide"):
+        service.check_upload(content=b"  ", filename="a.csv")
+    with pytest.raises(uploads_guard.UploadRefused, match="fichier vide"):
+        uploads_guard.check_spreadsheet(content=b"  ", filename="a.csv")

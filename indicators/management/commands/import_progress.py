@@ -3,8 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.perms import contracts_editable_by, is_officer
-from indicators.progress_import import ProgressImportError, progress_import
+from indicators.progress_import import ProgressImportError, import_rights, progress_import
 
 
 class Command(BaseCommand):
@@ -23,23 +22,19 @@ class Command(BaseCommand):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"Fichier introuvable : {path}")
-        user, officer, allowed = None, True, None
+        user = None
         if username:
             try:
                 user = get_user_model().objects.get(username=username)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"Utilisateur inconnu : {username}") from None
-            officer = is_officer(user)
-            if not officer:
-                allowed = contracts_editable_by(user)
         try:
             result = progress_import(
                 content=path.read_bytes(),
                 filename=path.name,
                 by=user,
-                officer=officer,
-                allowed_contract_ids=allowed,
                 dry_run=dry_run,
+                **import_rights(user),
             )
         except ProgressImportError as exc:
             for error in exc.errors:

@@ -1,0 +1,131 @@
+"""The admin's spreadsheet exports: the API's tables, restricted to the admin's filtered list.
+
+The columns and rows are ``cotri.exports``' (the API and open data use the same ones), so a file
+downloaded from the admin reads like one downloaded from ``/api/exports/``. ``TableResource`` is
+the django-import-export face of a table: one field per column (officers may untick some), and
+one hook, ``export_field``, through which every cell passes and every text is neutralised. The
+files are written by ``cotri.exports``' writers (CSV: UTF-8 with BOM, « ; », decimal commas,
+French dates; XLSX: numbers as numbers, dates as dates).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from import_export import fields, resources, widgets
+from import_export.formats import base_formats
+
+from cotri import exports
+
+
+class CellWidget(widgets.Widget):
+    """Keeps the value's type: the writer formats numbers, dates and booleans per format."""
+
+    def render(self, value, obj=None, **kwargs):
+        return value
+
+
+class TableResource(resources.Resource):
+    """Export-only resource whose rows come from a ``cotri.exports`` table builder.
+
+    Subclasses name their ``columns`` (a tuple of ``exports.Column``) and ``build`` (queryset →
+    ``exports.Table``); the fields are made from the columns by ``__init_subclass__``.
+    """
+
+    columns: tuple[exports.Column, ...] = ()
+    build: Callable[..., exports.Table]
+    display_name = ""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # After django-import-export's metaclass: the declared fields are the table's columns.
+        cls.fields = {
+            column.name: fields.Field(
+                attribute=column.name, column_name=column.name, widget=CellWidget()
+            )
+            for column in cls.columns
+        }
+
+    @classmethod
+    def get_display_name(cls):
+        return cls.display_name or cls.__name__
+
+    def get_user_visible_fields(self):
+        return list(self.fields.values())
+
+    def iter_queryset(self, queryset):
+        table = type(self).build(queryset)
+        names = [column.name for column in table.columns]
+        for values in table.rows:
+            yield dict(zip(names, values, strict=True))
+
+    def export_field(self, field, instance, **kwargs):
+        """The one place every exported cell goes through: no text may run as a formula."""
+        value = super().export_field(field, instance, **kwargs)
+        return exports.neutralise(value) if isinstance(value, str) else value
+
+
+def _table(dataset) -> exports.Table:
+    columns = [exports.Column(name, "", "", "") for name in dataset.headers or []]
+    return exports.Table("export", dataset.title or "Export", columns, list(dataset))
+
+
+class SpreadsheetCSV(base_formats.CSV):
+    def get_title(self):
+        return "csv"
+
+    def is_binary(self):
+        return True  # bytes, already encoded (UTF-8 with BOM)
+
+    def get_content_type(self):
+        return exports.CSV_CONTENT_TYPE
+
+    def export_data(self, dataset, **kwargs):
+        return exports.table_csv(_table(dataset))
+
+
+class SpreadsheetXLSX(base_formats.XLSX):
+    def export_data(self, dataset, **kwargs):
+        return exports.table_xlsx(_table(dataset))
+
+
+EXPORT_FORMATS = [SpreadsheetCSV, SpreadsheetXLSX]
+
+
+# The four tables of the admin ----------------------------------------------------------------
+
+
+class ContractExportResource(TableResource):
+    display_name = "Contrats"
+    columns = exports.CONTRACT_COLUMNS
+    build = staticmethod(exports.contracts_table)
+
+
+class ObjectiveExportResource(TableResource):
+    display_name = "Objectifs avec leurs taux"
+    columns = exports.OBJECTIVE_COLUMNS
+    build = staticmethod(exports.objective_list_table)
+
+
+class ProgressEntryExportResource(TableResource):
+    """The columns of the progress import file: an export can be corrected and imported back."""
+
+    display_name = "Saisies d'avancement"
+    columns = exports.PROGRESS_COLUMNS
+    build = staticmethod(exports.progress_table)
+
+
+class EvaluationExportResource(TableResource):
+    display_name = "Évaluations"
+    columns = exports.EVALUATION_COLUMNS
+    build = staticmethod(exports.evaluations_table)
+
+
+__all__ = [
+    "EXPORT_FORMATS",
+    "ContractExportResource",
+    "EvaluationExportResource",
+    "ObjectiveExportResource",
+    "ProgressEntryExportResource",
+    "TableResource",
+]
