@@ -1,162 +1,248 @@
-"""Speed of the public fiche: page vs a static file of the same size, PDF render vs bare
-WeasyPrint, stored PDF served (goal: under 20 ms).
+"""Speed of the public fiche, in one run (issue 5): page vs the framework floor, PDF render vs
+bare WeasyPrint, stored PDF served. Goals: fiche ≤ 2 × floor (median), PDF ≤ 1,3 × WeasyPrint,
+stored PDF < 20 ms.
 
-    rm -f /tmp/cotri_bench_fiche.sqlite3
-    DATABASE_URL=sqlite:////tmp/cotri_bench_fiche.sqlite3 .venv/bin/python manage.py demo
-    DATABASE_URL=sqlite:////tmp/cotri_bench_fiche.sqlite3 \\
-        .venv/bin/python bench/bench_fiche.py [--reference COTTRI-2021-CALAISIS] [--requests 400]
+    UV_PYTHON_DOWNLOADS=never python3 -m uv run --frozen python bench/bench_fiche.py \\
+        [--postgres postgres://postgres@127.0.0.1:5432] [--database cotri_bench_fiche] \\
+        [--redis-url redis://127.0.0.1:6379/0] [--workers 3] [--rounds 3] [--keep-db]
 
-Starts gunicorn (one sync worker per CPU) on a free port, loads each URL with N requests from
-1 then 8 client threads (keep-alive connections, like wrk) and prints requests per second and
-latency percentiles. The static twin is the fiche's HTML written to static/bench/ and served by
-WhiteNoise from the same gunicorn, so the difference is the cost of building the page.
+1. (Re)creates the PostgreSQL database and loads the demo (``manage.py demo``) into it.
+2. Starts gunicorn (production-like: DEBUG off, Redis cache, the Dockerfile's 3 sync workers) on a
+   free local port, with ``COTRI_BENCH_FLOOR`` set: that routes ``/bench/plancher/``, a view of
+   the same app returning a static page (the fiche's own bytes) through the same middleware.
+3. Warms up, then loads each URL with wrk (one connection per worker: latency at full load
+   without queueing), alternating the URLs over a few rounds, and prints median / p99 latency
+   and req/s (medians of the rounds).
+4. Times the PDF render of the fiche (load, HTML, static-only fetcher, hash, store) against
+   WeasyPrint alone on the same pre-rendered HTML, its resources served from memory.
+Stops gunicorn and drops the database (unless ``--keep-db``) even on error.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
-import shutil
-import socket
+import re
+import signal
 import statistics
 import subprocess
 import sys
-import threading
+import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cotri.settings")
-THREADS = 8
+WRK = "/usr/bin/wrk"
+
+from tools.local import free_port, load_demo, wait_up  # noqa: E402
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def recreate_database(postgres: str, name: str, *, drop_only: bool = False) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{postgres}/postgres", autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if not drop_only:
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def load(port: int, path: str, requests: int, threads: int = THREADS) -> dict:
-    latencies: list[float] = []
-    lock = threading.Lock()
-    per_thread = max(requests // threads, 1)
-    errors = []
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[unit]
 
-    def worker() -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        for _ in range(per_thread):
-            start = time.perf_counter()
-            conn.request("GET", path)
-            response = conn.getresponse()
-            body = response.read()
-            mine.append(time.perf_counter() - start)
-            if response.status != 200:
-                errors.append(response.status)
-        conn.close()
-        with lock:
-            latencies.extend(mine)
-            size[0] = len(body)
 
-    size = [0]
-    workers = [threading.Thread(target=worker) for _ in range(threads)]
-    began = time.perf_counter()
-    for thread in workers:
-        thread.start()
-    for thread in workers:
-        thread.join()
-    elapsed = time.perf_counter() - began
-    latencies.sort()
-    if errors:
-        raise SystemExit(f"{path}: réponses en erreur {set(errors)}")
+def wrk(url: str, *, duration: int, connections: int, threads: int = 2) -> dict:
+    """wrk's median and p99 latency (ms) and requests per second; any error stops the bench."""
+    out = subprocess.run(
+        [WRK, f"-t{min(threads, connections)}", f"-c{connections}", f"-d{duration}s"]
+        + ["--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise SystemExit(f"{url} : erreurs pendant la charge\n{out}")
     return {
-        "rps": len(latencies) / elapsed,
-        "p50": statistics.median(latencies) * 1000,
-        "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "bytes": size[0],
+        "p50": _ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1)),
+        "p99": _ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1)),
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
     }
 
 
-def wait_up(port: int) -> None:
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise SystemExit("gunicorn ne démarre pas")
+def line(label: str, result: dict, size: int | None = None) -> str:
+    extra = f"  ({size} octets)" if size is not None else ""
+    return (
+        f"  {label:30} p50 {result['p50']:7.2f} ms  p99 {result['p99']:7.2f} ms  "
+        f"{result['rps']:7.0f} req/s{extra}"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "objectif atteint" if ok else "OBJECTIF MANQUÉ"
+
+
+def time_pdf(reference: str, runs: int) -> None:
+    """In this process (the bench's environment): ours vs bare WeasyPrint on the same HTML."""
+    import django
+
+    django.setup()
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcherResponse
+
+    from cotri.public.cache import build_fiche_page
+    from cotri.public.fiche import load_fiche, published_contract
+    from cotri.public.pdf import (
+        BASE_URL,
+        StaticOnlyFetcher,
+        contract_render_fiche_pdf,
+        fiche_pdf_html,
+    )
+
+    # The uncached page build, for the record (the page served above is the cached one).
+    builds = []
+    for _ in range(11):
+        start = time.perf_counter()
+        build_fiche_page(reference)
+        builds.append(time.perf_counter() - start)
+    build_ms = statistics.median(builds) * 1000
+    print(f"\nConstruction de la page sans cache (1 client, médiane) : {build_ms:.1f} ms")
+
+    contract = published_contract(reference)
+    html = fiche_pdf_html(load_fiche(contract))
+    resources: dict[str, tuple[bytes, str]] = {}
+
+    class Recording(StaticOnlyFetcher):
+        def fetch(self, url, headers=None):
+            response = super().fetch(url, headers)
+            resources[url] = (response.read(), response.headers.get("Content-Type", ""))
+            return URLFetcherResponse(
+                url, resources[url][0], headers={"Content-Type": resources[url][1]}
+            )
+
+    class Memory(StaticOnlyFetcher):
+        """Bare: every resource already in memory (no lookup, no file read)."""
+
+        def fetch(self, url, headers=None):
+            data, kind = resources[url]
+            return URLFetcherResponse(url, data, headers={"Content-Type": kind})
+
+    HTML(string=html, base_url=BASE_URL, url_fetcher=Recording()).write_pdf()  # warm-up
+    contract_render_fiche_pdf(contract=contract, force=True)  # warm-up (fonts, templates)
+
+    ours, bare = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        start = time.perf_counter()
+        contract_render_fiche_pdf(contract=published_contract(reference), force=True)
+        ours.append(time.perf_counter() - start)
+        start = time.perf_counter()
+        HTML(string=html, base_url=BASE_URL, url_fetcher=Memory()).write_pdf()
+        bare.append(time.perf_counter() - start)
+    ours_s, bare_s = statistics.median(ours), statistics.median(bare)
+    ratio = ours_s / bare_s
+    print(
+        f"PDF (médiane de {runs}) : rendu cotri {ours_s:.2f} s (chargement, HTML, récupérateur, "
+        f"empreinte, écriture), WeasyPrint nu {bare_s:.2f} s, ratio {ratio:.2f} "
+        f"(≤ 1,3 : {verdict(ratio <= 1.3)})"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reference", default="COTTRI-2021-CALAISIS")
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432")
+    parser.add_argument("--database", default="cotri_bench_fiche")
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/0")
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--connections", type=int, default=0, help="défaut : une par worker")
+    parser.add_argument("--duration", type=int, default=5, help="secondes par tour et par URL")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--pdf-runs", type=int, default=5)
+    parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
 
-    import django
-
-    django.setup()
-    from django.test import Client
-    from weasyprint import HTML
-
-    from cotri.public.fiche import load_fiche, published_contract
-    from cotri.public.pdf import contract_render_fiche_pdf, fiche_pdf_html
-
-    contract = published_contract(args.reference)
-    page = Client().get(f"/fiches/{args.reference}/")
-    assert page.status_code == 200, page.status_code
-
-    static_dir = ROOT / "static"
-    twin_dir = static_dir / "bench"
-    twin_dir.mkdir(exist_ok=True)
-    (twin_dir / "fiche.html").write_bytes(page.content)
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "cotri.wsgi", "-b", f"127.0.0.1:{port}"]
-        + ["-w", str(os.cpu_count() or 2)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    work = Path(tempfile.mkdtemp(prefix="cotri-bench-fiche-"))
+    floor_file = work / "plancher.html"
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"{args.postgres}/{args.database}",
+        "REDIS_URL": args.redis_url,
+        "CELERY_TASK_ALWAYS_EAGER": "true",  # no worker: the demo's renders run in place
+        "DEBUG": "false",
+        "MEDIA_ROOT": str(work / "media"),
+        "COTRI_BENCH_FLOOR": str(floor_file),
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "cotri.settings",
+    }
+    os.environ.update(env)  # this process (PDF timing) reads the same database and cache
+    server = None
     try:
-        wait_up(port)
-        urls = [
-            ("page de la fiche", f"/fiches/{args.reference}/"),
-            ("fichier statique de même taille", "/static/bench/fiche.html"),
-            ("PDF stocké", f"/fiches/{args.reference}.pdf"),
-            ("vue d'ensemble", "/fiches/"),
-        ]
-        for _, path in urls:
-            load(port, path, THREADS * 4)  # warm-up
-        for threads in (1, THREADS):
-            print(f"\n{threads} client(s) :")
-            for label, path in urls:
-                result = load(port, path, args.requests, threads)
-                print(
-                    f"  {label:34} {result['rps']:7.0f} req/s  p50 {result['p50']:6.1f} ms  "
-                    f"p99 {result['p99']:6.1f} ms  ({result['bytes']} octets)"
-                )
-        # PDF (gunicorn idle, its workers booted): ours (load, HTML, static-only fetcher,
-        # store) vs bare WeasyPrint on the same HTML, fetching the statics over HTTP.
-        runs = 3
-        contract_render_fiche_pdf(contract=contract, force=True)  # warm-up (fonts, templates)
-        start = time.perf_counter()
-        for _ in range(runs):
-            contract_render_fiche_pdf(contract=contract, force=True)
-        ours = (time.perf_counter() - start) / runs
-        html = fiche_pdf_html(load_fiche(contract))
-        start = time.perf_counter()
-        for _ in range(runs):
-            HTML(string=html, base_url=f"http://127.0.0.1:{port}/").write_pdf()
-        bare = (time.perf_counter() - start) / runs
-        ratio = ours / bare
-        print(f"PDF : rendu cotri {ours:.2f} s, WeasyPrint nu {bare:.2f} s, ratio {ratio:.2f}")
+        print(f"Base {args.database} : création et démo…", flush=True)
+        recreate_database(args.postgres, args.database)
+        load_demo(env)
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "cotri.wsgi:application"]
+            + ["--bind", f"127.0.0.1:{port}", "--workers", str(args.workers)]
+            + ["--access-logfile", "/dev/null", "--error-logfile", str(work / "gunicorn.log")],
+            cwd=ROOT,
+            env=env,
+            start_new_session=True,
+        )
+        wait_up(f"http://127.0.0.1:{port}/healthz", server, name="gunicorn")
+        base = f"http://127.0.0.1:{port}"
+        fiche_url = f"{base}/fiches/{args.reference}/"
+        page = urllib.request.urlopen(fiche_url, timeout=30).read()
+        floor_file.write_bytes(page)  # the floor serves the fiche's own bytes
+        floor = urllib.request.urlopen(f"{base}/bench/plancher/", timeout=30).read()
+        assert len(floor) == len(page), (len(floor), len(page))
+        pdf_url = f"{base}/fiches/{args.reference}.pdf"
+        pdf_size = len(urllib.request.urlopen(pdf_url, timeout=30).read())
+
+        load = {"duration": args.duration, "connections": args.connections or args.workers}
+        print(
+            f"gunicorn {args.workers} workers (DEBUG off, cache Redis) ; wrk 2 threads, "
+            f"{load['connections']} connexions ; {args.rounds} tours de {args.duration} s "
+            "par URL, alternés (médiane des tours)\n",
+            flush=True,
+        )
+        urls = {"fiche": fiche_url, "floor": f"{base}/bench/plancher/", "pdf": pdf_url}
+        for url in urls.values():
+            wrk(url, duration=2, connections=load["connections"])  # warm-up
+        rounds = {name: [] for name in urls}
+        for _ in range(args.rounds):  # alternated: both see the same machine load
+            for name, url in urls.items():
+                rounds[name].append(wrk(url, **load))
+        fiche, floor_result, pdf = (
+            {k: statistics.median(r[k] for r in rounds[name]) for k in ("p50", "p99", "rps")}
+            for name in urls
+        )
+        print(line("page de la fiche", fiche, len(page)))
+        print(line("plancher (page statique)", floor_result, len(floor)))
+        ratio = fiche["p50"] / floor_result["p50"]
+        print(f"  ratio des médianes fiche / plancher : {ratio:.2f} (≤ 2 : {verdict(ratio <= 2)})")
+        print(line("PDF stocké", pdf, pdf_size))
+        print(f"  PDF stocké p50 < 20 ms : {verdict(pdf['p50'] < 20)}", flush=True)
+
+        time_pdf(args.reference, args.pdf_runs)
     finally:
-        server.terminate()
-        server.wait(timeout=10)
-        shutil.rmtree(twin_dir, ignore_errors=True)
+        if server is not None and server.poll() is None:
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
+        try:
+            from django.db import connections
+
+            connections.close_all()
+        except Exception:  # noqa: S110 - Django may not be set up when an early step failed
+            pass
+        if not args.keep_db:
+            recreate_database(args.postgres, args.database, drop_only=True)
+        subprocess.run(["rm", "-rf", str(work)], check=False)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import Group
 
+from tools.local import CHROMIUM, CHROMIUM_ARGS
+
 
 @pytest.fixture(autouse=True)
 def _strict_templates(settings):
@@ -73,19 +75,6 @@ def stranger(django_user_model):
     return django_user_model.objects.create_user(
         "inconnu", email="inconnu@example.org", password="mot-de-passe-inconnu"
     )
-
-
-# Debian's Chromium, never a browser downloaded by Playwright; flags for a closed network.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture

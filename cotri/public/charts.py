@@ -123,3 +123,113 @@ def progress_bar(
         f'font-family="Marianne, Arial, sans-serif">seuil {escape(rate(threshold))}</text>'
         "</svg>"
     )
+
+
+# --- Interest × influence map of an objective's actors ------------------------------------------
+
+MAP_WIDTH, MAP_LEFT, MAP_BOTTOM = 640, 34, 30
+CELL_PAD, LINE, CHARS, MAX_LINES = 10, 15, 40, 9
+
+
+def _wrap(name: str, *, chars: int = CHARS, lines: int = 2) -> list[str]:
+    """The name in lines of at most ``chars`` characters (words kept whole), the last one cut
+    with an ellipsis when the name is longer than ``lines`` lines."""
+    out: list[str] = []
+    current = ""
+    for word in name.split():
+        candidate = f"{current} {word}".strip()
+        if len(candidate) <= chars:
+            current = candidate
+            continue
+        if current:
+            out.append(current)
+        current = word
+    if current:
+        out.append(current)
+    out = [line if len(line) <= chars else line[: chars - 1] + "…" for line in out]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = out[-1][: chars - 1].rstrip() + "…"
+    return out or [""]
+
+
+def _cell_lines(names: Sequence[str]) -> list[str]:
+    """One bullet per name (wrapped), at most MAX_LINES; what does not fit is counted."""
+    lines: list[str] = []
+    for shown, name in enumerate(names):
+        wrapped = _wrap(name)
+        wrapped = [f"• {wrapped[0]}", *(f"  {w}" for w in wrapped[1:])]
+        if len(lines) + len(wrapped) > MAX_LINES - (1 if shown < len(names) - 1 else 0):
+            lines.append(f"… et {len(names) - shown} autre(s), voir le tableau")
+            break
+        lines.extend(wrapped)
+    return lines or ["(aucun)"]
+
+
+def actor_map(
+    *,
+    dom_id: str,
+    title: str,
+    quadrants: Sequence[tuple[str, str, str, Sequence[str]]],
+) -> SafeString:
+    """Four labelled quadrants (interest across, influence up), each actor's name written in its
+    own. ``quadrants`` are (code, label, hint, names) in the order: top-left (little interest,
+    much influence), top-right, bottom-left, bottom-right. Black on white, the axes named in
+    words: it reads without colour; ``<desc>`` lists every actor in full."""
+    cells = [
+        (code, label, hint, names, _cell_lines(names)) for code, label, hint, names in quadrants
+    ]
+    cell_w = (MAP_WIDTH - MAP_LEFT - 2) / 2
+    heights = [
+        max(44 + LINE * len(cells[i][4]), 44 + LINE * len(cells[i + 1][4]), 96) for i in (0, 2)
+    ]
+    height = 2 + heights[0] + heights[1] + MAP_BOTTOM
+    described = " ".join(
+        f"{label} ({hint}) : {', '.join(names) if names else 'aucun acteur'}."
+        for _, label, hint, names in quadrants
+    )
+    desc = f"Carte intérêt × influence. {described}"
+    parts = [
+        f'<svg class="cotri-actor-map-chart" role="img" viewBox="0 0 {MAP_WIDTH} {height}" '
+        f'width="{MAP_WIDTH}" height="{height}" aria-labelledby="{dom_id}-t {dom_id}-d" '
+        f'xmlns="http://www.w3.org/2000/svg" font-family="Marianne, Arial, sans-serif" '
+        f'font-size="12" fill="#161616">',
+        f'<title id="{dom_id}-t">{escape(title)}</title>',
+        f'<desc id="{dom_id}-d">{escape(desc)}</desc>',
+    ]
+    for index, (code, label, hint, _, lines) in enumerate(cells):
+        x = MAP_LEFT + (index % 2) * cell_w
+        y = 1 + (heights[0] if index >= 2 else 0)
+        h = heights[index // 2]
+        engaged = code == "engager"
+        parts += [
+            f'<g class="cotri-quadrant" data-quadrant="{escape(code)}">',
+            f'<rect x="{x:.1f}" y="{y}" width="{cell_w:.1f}" height="{h}" '
+            f'fill="{"#f5f5fe" if engaged else "#fff"}" stroke="{GREY}" '
+            f'stroke-width="{2 if engaged else 1}"/>',
+            f'<text x="{x + CELL_PAD:.1f}" y="{y + 18}" font-weight="bold" font-size="14">'
+            f"{escape(label)}</text>",
+            f'<text x="{x + CELL_PAD:.1f}" y="{y + 33}" font-size="11" font-style="italic">'
+            f"{escape(hint)}</text>",
+        ]
+        for row, text in enumerate(lines):
+            parts.append(
+                f'<text x="{x + CELL_PAD:.1f}" y="{y + 52 + LINE * row}" '
+                f'xml:space="preserve">{escape(text)}</text>'
+            )
+        parts.append("</g>")
+    bottom = 1 + heights[0] + heights[1]
+    middle = 1 + heights[0]
+    parts += [
+        # Influence, up the left side; interest, along the bottom.
+        f'<text x="14" y="{middle}" transform="rotate(-90 14 {middle})" text-anchor="middle" '
+        'font-weight="bold">Influence →</text>',
+        f'<text x="{MAP_LEFT - 4}" y="14" text-anchor="end" font-size="11">forte</text>',
+        f'<text x="{MAP_LEFT - 4}" y="{bottom - 4}" text-anchor="end" font-size="11">faible</text>',
+        f'<text x="{MAP_LEFT + cell_w:.1f}" y="{bottom + 20}" text-anchor="middle" '
+        'font-weight="bold">Intérêt →</text>',
+        f'<text x="{MAP_LEFT}" y="{bottom + 20}" font-size="11">faible</text>',
+        f'<text x="{MAP_WIDTH - 2}" y="{bottom + 20}" text-anchor="end" font-size="11">fort</text>',
+        "</svg>",
+    ]
+    return mark_safe("".join(parts))  # noqa: S308 - every text above is escaped

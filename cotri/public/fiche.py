@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from contracts.models import Contract, GovernanceBody, Incontournable
-from cotri.public.charts import progress_bar, progress_chart
+from cotri.public.charts import actor_map, progress_bar, progress_chart
 from funding.evaluations.loading import contract_rule, default_as_of
 from funding.models import Evaluation, Tranche
 from funding.services import FundingTotals, tranche_planned_amount
@@ -54,8 +54,8 @@ class ObjectiveView:
     met: bool | None
     indicators: list[IndicatorView]
     bar: SafeString
-    actors_by_quadrant: list[tuple[str, str, list[Actor]]]
     actors_unplaced: list[Actor]
+    actor_map: SafeString | None  # None when no actor has a place on the map
 
     @property
     def verdict(self) -> str:
@@ -157,9 +157,17 @@ def _objective_view(objective: Objective, contract: Contract, as_of: date, rule)
     rate = min(rates) if rates and None not in rates else None
     met = None if rate is None else rate >= threshold
     actors = list(objective.actors.all())
-    by_quadrant = [
-        (label, hint, [a for a in actors if a.quadrant == code]) for code, label, hint in QUADRANTS
-    ]
+    placed = {code: [a for a in actors if a.quadrant == code] for code, _, _ in QUADRANTS}
+    drawn = None
+    if any(placed.values()):
+        drawn = actor_map(
+            dom_id=f"acteurs-{objective.pk}",
+            title=f"Carte des acteurs de l’objectif {objective.code} (intérêt × influence)",
+            quadrants=[
+                (code, label, hint, [a.organisation for a in placed[code]])
+                for code, label, hint in QUADRANTS
+            ],
+        )
     return ObjectiveView(
         objective=objective,
         threshold=threshold,
@@ -167,8 +175,8 @@ def _objective_view(objective: Objective, contract: Contract, as_of: date, rule)
         met=met,
         indicators=indicators,
         bar=progress_bar(dom_id=f"barre-{objective.pk}", value=rate, threshold=threshold, met=met),
-        actors_by_quadrant=by_quadrant,
         actors_unplaced=[a for a in actors if not a.quadrant],
+        actor_map=drawn,
     )
 
 

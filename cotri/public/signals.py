@@ -1,7 +1,8 @@
-"""Re-render a published fiche's PDF when what it shows changes (coalesced in tasks.py).
+"""When what a fiche shows changes: drop its cached page and re-render its PDF.
 
 ``connect_fiche_signals()`` is called once at start-up (CotriConfig.ready). Handlers only find
-the contract and schedule: the render runs after the commit, once per window.
+the contract, bump its fiche's cache generation (cache.py) and schedule the PDF: the render runs
+after the commit, once per window (tasks.py).
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from contracts.models import Contract, GovernanceBody
+from cotri.public.cache import bump_fiche_generation
 from cotri.public.tasks import schedule_fiche_pdf
 from funding.models import Evaluation, Tranche
 from indicators.enums import EntryStatus
 from indicators.models import Action, Actor, Indicator, Means, Objective, ProgressEntry
+from indicators.signals import progress_changed
 
 
 def _contract_of_objective(objective_id: int) -> int | None:
@@ -38,12 +41,14 @@ SHOWN_STATUSES = frozenset({EntryStatus.VALIDATED, EntryStatus.RETURNED})
 
 def _schedule(contract_id: int | None) -> None:
     if contract_id is not None:
+        bump_fiche_generation(contract_id)
         schedule_fiche_pdf(contract_id)
 
 
 def contract_changed(sender, instance, raw=False, **kwargs):
+    """Saved (status, publication, reference…) or deleted."""
     if not raw:
-        schedule_fiche_pdf(instance.pk)
+        _schedule(instance.pk)
 
 
 def part_changed(sender, instance, raw=False, **kwargs):
@@ -57,9 +62,16 @@ def entry_changed(sender, instance, raw=False, **kwargs):
         _schedule(indicators.values_list("objective__contract_id", flat=True).first())
 
 
+def entries_changed(sender, contract_ids=(), **kwargs):
+    """Progress entries written in bulk (imports), sent after their commit."""
+    for contract_id in contract_ids:
+        _schedule(contract_id)
+
+
 def connect_fiche_signals() -> None:
     uid = "cotri.public.fiche_pdf"
     post_save.connect(contract_changed, sender=Contract, dispatch_uid=f"{uid}.contract")
+    post_delete.connect(contract_changed, sender=Contract, dispatch_uid=f"{uid}.contract-delete")
     for model in CONTRACT_OF:
         post_save.connect(part_changed, sender=model, dispatch_uid=f"{uid}.save.{model.__name__}")
         if model is not Evaluation:
@@ -67,3 +79,4 @@ def connect_fiche_signals() -> None:
                 part_changed, sender=model, dispatch_uid=f"{uid}.delete.{model.__name__}"
             )
     post_save.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry")
+    progress_changed.connect(entries_changed, dispatch_uid=f"{uid}.entries")

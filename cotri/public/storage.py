@@ -22,8 +22,13 @@ def _pointer(reference: str) -> Path:
 
 def stored_fiche_pdf(*, contract: Contract) -> Path | None:
     """The latest stored PDF of the contract, or None if none was rendered yet."""
+    return stored_fiche_pdf_for(contract.reference)
+
+
+def stored_fiche_pdf_for(reference: str) -> Path | None:
+    """The latest stored PDF under this reference (publication is the caller's business)."""
     try:
-        pointer = json.loads(_pointer(contract.reference).read_text())
+        pointer = json.loads(_pointer(reference).read_text())
     except (FileNotFoundError, ValueError):
         return None
     path = _folder() / Path(pointer.get("file", "")).name

@@ -24,6 +24,7 @@ from tests.factories import (
     ObjectiveFactory,
     ProgressEntryFactory,
 )
+from tests.files import zip_bytes
 
 pytestmark = pytest.mark.django_db
 IMPORT_URL = reverse("admin:indicators_progressentry_import")
@@ -272,16 +273,6 @@ def test_an_xlsx_file_with_number_and_date_cells_is_imported(officer_client, cal
     assert entry.date == datetime.date(2021, 12, 31)
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("content", "name", "file_format", "message"),
     [
@@ -289,13 +280,13 @@ def _zip(members: dict[str, bytes]) -> bytes:
         (b"%PDF-1.7 ...", "avancement.csv", CSV, "ce fichier n&#x27;est pas un CSV"),
         (b"contract;objective;date", "avancement.xlsx", XLSX, "pas un classeur XLSX"),
         (
-            _zip({"xl/workbook.xml": b"<x/>", "xl/bombe.xml": b"0" * (51 * 1024 * 1024)}),
+            zip_bytes({"xl/workbook.xml": b"<x/>", "xl/bombe.xml": b"0" * (51 * 1024 * 1024)}),
             "bombe.xlsx",
             XLSX,
             "classeur XLSX trop volumineux une fois décompressé (51,0 Mo)",
         ),
         (
-            _zip({f"xl/f{i}.xml": b"" for i in range(51)}),
+            zip_bytes({f"xl/f{i}.xml": b"" for i in range(51)}),
             "beaucoup.xlsx",
             XLSX,
             "classeur XLSX suspect : 51 éléments (50 au plus)",
@@ -316,7 +307,7 @@ def test_the_upload_door_refuses_files_before_storing_them(
 
 
 def test_the_admin_and_the_service_refuse_a_damaged_workbook_alike(officer_client, calaisis):
-    content = _zip({"xl/workbook.xml": b"<pas un classeur"})
+    content = zip_bytes({"xl/workbook.xml": b"<pas un classeur"})
     (expected,) = _service_errors(content, "abime.xlsx")
 
     page = _upload(officer_client, content, "abime.xlsx", XLSX).content.decode()

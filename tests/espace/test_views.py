@@ -1,8 +1,6 @@
 """The front office as a chef de projet, a lecteur and an officer use it."""
 
 import datetime
-import io
-import zipfile
 from decimal import Decimal
 
 import pytest
@@ -16,6 +14,7 @@ from contracts.models import ProjectMembership
 from indicators.enums import EntryStatus
 from indicators.models import EntryTransition, Evidence, ProgressEntry
 from tests.factories import IndicatorFactory, ObjectiveFactory
+from tests.files import zip_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -88,21 +87,13 @@ def test_evidence_accepted_when_content_matches_extension(client, chef_a, indica
     assert 'filename="pv.pdf"' in response["Content-Disposition"]
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("name", "content"),
     [
         ("photo.JPG", b"\xff\xd8\xff\xe0\x00\x10JFIF"),
         ("plan.png", b"\x89PNG\r\n\x1a\n\x00\x00"),
-        ("suivi.xlsx", _zip({"xl/workbook.xml": b"<workbook/>"})),
-        ("suivi.ods", _zip({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})),
+        ("suivi.xlsx", zip_bytes({"xl/workbook.xml": b"<workbook/>"})),
+        ("suivi.ods", zip_bytes({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet"})),
         ("suivi.csv", "date;valeur\n30/06/2022;12,5\n".encode("cp1252")),
     ],
 )
@@ -125,10 +116,10 @@ def test_other_accepted_evidence_types(client, chef_a, indicator_a, name, conten
         ("suivi.xlsx", b"PK\x03\x04 truncated", "pas un classeur XLSX lisible"),
         (
             "bombe.ods",
-            _zip({"content.xml": b"0" * (51 * 1024 * 1024)}),
+            zip_bytes({"content.xml": b"0" * (51 * 1024 * 1024)}),
             "classeur ODS trop volumineux une fois décompressé",
         ),
-        ("suivi.ods", _zip({f"f{n}.xml": b"" for n in range(60)}), "60 éléments"),
+        ("suivi.ods", zip_bytes({f"f{n}.xml": b"" for n in range(60)}), "60 éléments"),
     ],
 )
 def test_evidence_refused_by_type_or_content(client, chef_a, indicator_a, name, content, message):

@@ -7,6 +7,7 @@ from indicators.enums import EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
 from indicators.progress_import import ProgressImportError, progress_import
 from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
+from tests.files import zip_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -139,17 +140,6 @@ def test_command_exit_status_and_error_lines(calaisis, tmp_path, capsys):
 # Guarding the door -------------------------------------------------------------------------------
 
 
-def _zip(members: dict[str, bytes]) -> bytes:
-    import io
-    import zipfile
-
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 @pytest.mark.parametrize(
     ("content", "filename", "message"),
     [
@@ -161,21 +151,25 @@ def _zip(members: dict[str, bytes]) -> bytes:
         (b" \r\n", "vide.csv", "fichier vide"),
         (b"%PDF-1.7 ...", "avancement.csv", "ce fichier n'est pas un CSV (contenu binaire)"),
         (b"contract;objective\x00\x00", "avancement.csv", "n'est pas un CSV"),
-        (_zip({"xl/workbook.xml": b"<x/>"}), "classeur.csv", "n'est pas un CSV"),
+        (zip_bytes({"xl/workbook.xml": b"<x/>"}), "classeur.csv", "n'est pas un CSV"),
         (FRENCH_CSV, "avancement.xlsx", "ce fichier n'est pas un classeur XLSX"),
         (b"PK\x03\x04 not a zip", "avancement.xlsx", "n'est pas un classeur XLSX"),
-        (_zip({"readme.txt": b"hello"}), "archive.xlsx", "n'est pas un classeur XLSX"),
+        (zip_bytes({"readme.txt": b"hello"}), "archive.xlsx", "n'est pas un classeur XLSX"),
         (
-            _zip({f"xl/f{i}.xml": b"" for i in range(51)}),
+            zip_bytes({f"xl/f{i}.xml": b"" for i in range(51)}),
             "beaucoup.xlsx",
             "classeur XLSX suspect : 51 éléments (50 au plus)",
         ),
         (
-            _zip({"xl/workbook.xml": b"<x/>", "xl/bombe.xml": b"0" * (51 * 1024 * 1024)}),
+            zip_bytes({"xl/workbook.xml": b"<x/>", "xl/bombe.xml": b"0" * (51 * 1024 * 1024)}),
             "bombe.xlsx",
             "classeur XLSX trop volumineux une fois décompressé (51,0 Mo) : 50 Mo au plus",
         ),
-        (_zip({"xl/workbook.xml": b"<pas un classeur"}), "abime.xlsx", "classeur XLSX illisible"),
+        (
+            zip_bytes({"xl/workbook.xml": b"<pas un classeur"}),
+            "abime.xlsx",
+            "classeur XLSX illisible",
+        ),
     ],
 )
 def test_files_that_are_too_big_or_not_what_they_claim_are_refused_in_french(

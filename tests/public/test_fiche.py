@@ -77,3 +77,8 @@ def test_draft_contract_is_404_even_if_flagged_published(calaisis):
 
 def test_unknown_reference_is_404(db):
     assert Client().get("/fiches/INCONNU/").status_code == 404
+
+
+def test_the_bench_floor_is_not_routed_outside_the_bench(db):
+    # Only bench/bench_fiche.py sets COTRI_BENCH_FLOOR (cotri/public/urls.py).
+    assert Client().get("/bench/plancher/").status_code == 404
