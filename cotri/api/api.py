@@ -52,11 +52,27 @@ _UNAUTHENTICATED = {
 
 
 _BAD_BODY = {**_UNAUTHENTICATED, "description": "Corps de la requête illisible"}
+_BAD_ADDRESS = {**_UNAUTHENTICATED, "description": "Adresse invalide (caractère nul)"}
+
+
+def _document_bad_address(responses: dict) -> None:
+    """Adds the middleware's 400 to an operation, beside a 400 of its own if it has one."""
+    own = responses.get(400) or responses.get("400")
+    if own is None:
+        responses[400] = _BAD_ADDRESS
+        return
+    content = own["content"]["application/json"]
+    address = _BAD_ADDRESS["content"]["application/json"]["schema"]
+    content["schema"] = {"anyOf": [content["schema"], address]}
+    own["description"] += " ; ou adresse invalide (caractère nul)"
 
 
 class CotriAPI(NinjaAPI):
     def get_openapi_schema(self, *args, **kwargs):
-        """Documents the 422 answer of every operation that takes parameters."""
+        """Documents the 422 answer of every operation that takes parameters, and the 400s.
+
+        A NUL character in the address is refused by ``cotri.middleware`` before any view.
+        """
         schema = super().get_openapi_schema(*args, **kwargs)
         for operations in schema["paths"].values():
             for operation in operations.values():
@@ -64,6 +80,8 @@ class CotriAPI(NinjaAPI):
                     operation["responses"].setdefault(422, _VALIDATION_ERROR)
                 if operation.get("requestBody"):
                     operation["responses"].setdefault(400, _BAD_BODY)
+                elif operation.get("parameters"):
+                    _document_bad_address(operation["responses"])
                 if operation.get("security"):
                     operation["responses"].setdefault(401, _UNAUTHENTICATED)
         return schema
