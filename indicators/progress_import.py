@@ -28,7 +28,7 @@ from cotri.uploads_guard import (  # noqa: F401
 )
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import Indicator, ProgressEntry
-from indicators.perms import contracts_editable_by, is_officer
+from indicators.perms import EDITABLE_STATUSES, contracts_editable_by, is_officer
 from indicators.progress_files import (  # noqa: F401
     COLUMNS,
     EXTRA_CELLS,
@@ -42,6 +42,7 @@ from indicators.progress_files import (  # noqa: F401
     read_rows,
 )
 from indicators.progress_write import IMPORT_NOTE, write_entries  # noqa: F401
+from indicators.services import import_submitted_notify
 from indicators.signals import progress_changed
 
 STATUS_WORDS = {
@@ -63,10 +64,21 @@ class PlannedRow:
     previous_value: Decimal | None = None
 
 
+# What a chef de projet's file cannot change (the front office's rule: indicators.perms).
+LOCKED = {
+    EntryStatus.SUBMITTED: (
+        "cette valeur est en cours de validation et ne peut plus changer ; l'agent peut vous la "
+        "renvoyer pour correction"
+    ),
+    EntryStatus.VALIDATED: "cette valeur est déjà validée et ne peut plus changer",
+}
+
+
 @dataclass
 class ImportResult:
     created: int = 0
     updated: int = 0
+    unchanged: int = 0  # a chef de projet's rows identical to an entry under review
     contract_ids: set[int] = field(default_factory=set)
     rows: list[PlannedRow] = field(default_factory=list)
 
@@ -99,6 +111,8 @@ def progress_import(
             if dry_run:
                 transaction.set_rollback(True)
             else:
+                if not officer and by is not None:
+                    import_submitted_notify(by=by, entries=[p.entry for p in result.rows])
                 contract_ids = set(result.contract_ids)
                 transaction.on_commit(
                     lambda: progress_changed.send(sender=ProgressEntry, contract_ids=contract_ids)
@@ -165,9 +179,12 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
             errors.append(RowError(row.line, "date", message))
             continue
         entry = existing.get((indicator.pk, date))
-        if entry is not None and not officer and entry.status == EntryStatus.VALIDATED:
-            message = "cette valeur est déjà validée et ne peut plus changer"
-            errors.append(RowError(row.line, "value", message))
+        if entry is not None and not officer and entry.status not in EDITABLE_STATUSES:
+            comment = restore(row.cells.get("comment", ""))
+            if (entry.value, entry.comment) == (value, comment):
+                result.unchanged += 1  # the same file imported again: nothing to do
+                continue
+            errors.append(RowError(row.line, "value", LOCKED[entry.status]))
             continue
         created = entry is None
         if created:

@@ -106,6 +106,23 @@ def _chef_emails(entry: ProgressEntry) -> list[str]:
     return sorted(emails)
 
 
+def import_submitted_notify(*, by, entries: list[ProgressEntry]) -> None:
+    """One e-mail to the officers for the entries a chef de projet's file submitted."""
+    submitted = [e for e in entries if e.status == EntryStatus.SUBMITTED]
+    recipients = _officer_emails()
+    if not submitted or not recipients:
+        return
+    context = {
+        "by_name": by.get_full_name() or by.get_username(),
+        "count": len(submitted),
+        "contracts": sorted({e.indicator.objective.contract.reference for e in submitted}),
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+    subject = render_to_string("emails/import_submitted_subject.txt", context).strip()
+    body = render_to_string("emails/import_submitted_body.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+
+
 def _notify(template: str, *, entry: ProgressEntry, by, recipients: list[str]) -> None:
     if not recipients:
         return

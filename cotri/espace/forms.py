@@ -109,3 +109,15 @@ class ReviewForm(DsfrMixin, forms.Form):
         if data.get("action") == "return" and not data.get("note", "").strip():
             self.add_error("note", "Indiquez au chef de projet ce qu'il doit corriger.")
         return data
+
+
+class ImportForm(DsfrMixin, forms.Form):
+    file = forms.FileField(
+        label="Fichier d'avancement",
+        help_text="CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) ou XLSX ; 5 Mo au plus.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class ImportConfirmForm(forms.Form):
+    pending = forms.RegexField(regex=r"^[0-9a-f]{64}\.(csv|xlsx)$", widget=forms.HiddenInput)

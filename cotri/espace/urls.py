@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import login, tokens, views
+from . import imports, login, tokens, views
 from .forms import PasswordResetForm, SetPasswordForm
 
 app_name = "espace"
@@ -15,6 +15,7 @@ urlpatterns = [
     path("saisies/<int:pk>/", views.entry_edit, name="entry"),
     path("justificatifs/<int:pk>/", views.evidence_download, name="evidence"),
     path("validation/", views.validation_queue, name="queue"),
+    path("import/", imports.progress_file_import, name="import"),
     path("jetons/", tokens.token_list, name="tokens"),
     path("jetons/nouveau/", tokens.token_create, name="token_create"),
     path("jetons/<int:pk>/revoquer/", tokens.token_revoke, name="token_revoke"),

@@ -85,7 +85,11 @@ def home(request):
     return render(
         request,
         "espace/home.html",
-        {"rows": rows, "is_officer": perms.is_officer(request.user)},
+        {
+            "rows": rows,
+            "is_officer": perms.is_officer(request.user),
+            "can_import": bool(editable),
+        },
     )
 
 

@@ -125,3 +125,35 @@ def test_login_page_with_the_proconnect_button(live_server, browser, screenshot,
     screenshot(page, "connexion-proconnect")
     page.close()
     assert found == []
+
+
+def test_chef_imports_a_french_spreadsheet_file(
+    live_server, browser, screenshot, chef_a, indicator_a, tmp_path
+):
+    base, axe, found = live_server.url, Axe(), {}
+    page = browser.new_page(locale="fr-FR")
+    csv_file = tmp_path / "avancement.csv"
+    csv_file.write_bytes(
+        "contract;objective;indicator;date;value;comment\r\n"
+        f"COT-A;A1;{indicator_a.code};30/06/2022;12,5;Premier semestre\r\n".encode("cp1252")
+    )
+
+    def step(name: str) -> None:
+        found[name] = _serious(axe, page)
+        screenshot(page, name)
+
+    _sign_in(page, base, "chefa", "mot-de-passe-chefa")
+    page.get_by_role("link", name="Importer un fichier d’avancement").click()
+    step("import")
+    page.get_by_label("Fichier d'avancement").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Prévisualiser").click()
+    page.get_by_text("1 saisie à créer").wait_for()
+    step("import-apercu")
+    page.get_by_role("button", name="Confirmer l’import et soumettre").click()
+    page.get_by_text("1 saisie(s) créée(s)").wait_for()
+    step("import-confirme")
+    page.close()
+
+    assert found == dict.fromkeys(found, [])
+    entry = ProgressEntry.objects.get()
+    assert (str(entry.value), entry.status) == ("12.5000", EntryStatus.SUBMITTED)

@@ -59,6 +59,8 @@ MATRIX = {
     ),
     "espace:queue": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_ONLY}),
     "espace:login": (lambda o: [], {"GET": ANONYMOUS_ONLY, "POST": ANONYMOUS_ONLY}),
+    # Progress files: any chef de projet, for their own contracts (the rows say which).
+    "espace:import": (lambda o: [], {"GET": CHEFS_ONLY, "POST": CHEFS_ONLY}),
     # Personal API tokens: everyone signed in lists and revokes their own; only chefs de projet
     # create one. The revocation page asks first (GET); its POST revokes and redirects.
     "espace:tokens": (lambda o: [], {"GET": MEMBERS_ONLY, "POST": SIGN_IN_THEN_405}),
