@@ -24,6 +24,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cotri.settings")
+os.environ.setdefault("LOG_LEVEL", "WARNING")  # no line per eager Celery task
 
 REFERENCE = "BENCH-IMPORT"
 OBJECTIVES, INDICATORS = 50, 2

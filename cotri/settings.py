@@ -108,6 +108,10 @@ DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+if COTRI_PRODUCTION and not REDIS_URL:
+    # Workers share the fiche cache and the task queue through Redis: a per-process cache would
+    # keep serving an unpublished fiche in the other workers (docs/adr/0007-fiche-cache.md).
+    raise ImproperlyConfigured("REDIS_URL doit être défini en production.")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "cotri.public.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
 else:

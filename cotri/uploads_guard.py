@@ -90,7 +90,7 @@ def check_spreadsheet(*, content: bytes, filename: str) -> None:
         members = check_archive(content)
         if "xl/workbook.xml" not in {member.filename for member in members}:
             raise UploadRefused(NOT_XLSX)
-    elif looks_binary(content):
+    elif looks_binary(content) or b"\x00" in content:  # NUL anywhere: PostgreSQL refuses it
         raise UploadRefused(
             "ce fichier n'est pas un CSV (contenu binaire) ; un classeur Excel doit porter "
             "l'extension .xlsx"

@@ -268,7 +268,9 @@ class ProgressEntryAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["loaded_version"].initial = self.instance.version
+            # From the database: on the history page the instance is an old version.
+            current = ProgressEntry.objects.filter(pk=self.instance.pk).values_list("version")
+            self.fields["loaded_version"].initial = current.get()[0]
 
     def clean(self):
         cleaned = super().clean()
@@ -352,12 +354,12 @@ class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
         otherwise bring its old status back without the workflow.
         """
         if change:
-            attnames = [ProgressEntry._meta.get_field(name).attname for name in WORKFLOW_FIELDS]
+            kept = (*WORKFLOW_FIELDS, "version")  # a reverted version must not go back either
+            attnames = [ProgressEntry._meta.get_field(name).attname for name in kept]
             stored = ProgressEntry.objects.filter(pk=obj.pk).values(*attnames).get()
             for attname, value in stored.items():
                 setattr(obj, attname, value)
-            if form.has_changed():
-                obj.version += 1
+            obj.version += 1  # every save, a revert included: other open forms must reload
         elif obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)

@@ -94,8 +94,9 @@ def progress_import(
 ) -> ImportResult:
     """Import every row or none; raise ProgressImportError listing every bad row.
 
-    ``officer=False`` acts as a chef de projet: only contracts in ``allowed_contract_ids``, no
-    ``status`` column (entries are submitted for validation), validated entries are read-only.
+    ``officer=False`` acts as a chef de projet: only contracts in ``allowed_contract_ids``, a
+    ``status`` cell may only repeat the entry's current status (an export sent back), entries are
+    submitted for validation, entries under review or validated cannot change.
     Without a ``status``, an officer's rows are validated and a chef de projet's submitted.
     An existing entry of the same indicator and date is updated in place (its history keeps the old
     value); otherwise a new entry is created. ``dry_run`` writes in a transaction rolled back at
@@ -104,9 +105,11 @@ def progress_import(
     header, rows = read_rows(content=content, filename=filename)
     _check_header(header)
     allowed = None if allowed_contract_ids is None else set(allowed_contract_ids)
-    result = _plan(list(rows), by=by, officer=officer, allowed=allowed)
     try:
         with transaction.atomic():
+            # Planned and written in one transaction, the existing entries locked: an entry
+            # corrected by hand meanwhile is either seen by the plan or waits for the import.
+            result = _plan(list(rows), by=by, officer=officer, allowed=allowed)
             write_entries(result.rows, by=by)
             if dry_run:
                 transaction.set_rollback(True)
@@ -172,13 +175,17 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
         if isinstance(parsed, list):
             errors.extend(parsed)
             continue
-        indicator, date, value, status = parsed
+        indicator, date, value, status, requested = parsed
         first = seen.setdefault((indicator.pk, date), row.line)
         if first != row.line:
             message = f"doublon de la ligne {first} (même indicateur, même date)"
             errors.append(RowError(row.line, "date", message))
             continue
         entry = existing.get((indicator.pk, date))
+        if requested and not officer and (entry is None or entry.status != requested):
+            # A chef de projet's file may only repeat the current status (an export sent back).
+            errors.append(RowError(row.line, "status", "seuls les agents peuvent fixer le statut"))
+            continue
         if entry is not None and not officer and entry.status not in EDITABLE_STATUSES:
             comment = restore(row.cells.get("comment", ""))
             if (entry.value, entry.comment) == (value, comment):
@@ -204,6 +211,8 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
             entry.submitted_at = entry.submitted_at or now
         if status == EntryStatus.VALIDATED:
             entry.reviewer, entry.reviewed_at = by, now
+        elif status in (EntryStatus.DRAFT, EntryStatus.SUBMITTED):
+            entry.reviewer, entry.reviewed_at = None, None  # not reviewed (any more)
         entry.updated_at = now
         result.rows.append(planned)
         result.contract_ids.add(indicator.objective.contract_id)
@@ -216,7 +225,7 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
 
 
 def _parse_row(row: Row, indicators: dict, *, officer: bool, default_status: str):
-    """``(indicator, date, value, status)``, or the list of the row's errors."""
+    """``(indicator, date, value, status, status cell)``, or the list of the row's errors."""
     cells, line = row.cells, row.line
     if row.extra:
         return [
@@ -251,17 +260,16 @@ def _parse_row(row: Row, indicators: dict, *, officer: bool, default_status: str
         errors.append(RowError(line, "value", str(exc)))
     except ValidationError as exc:
         errors.append(RowError(line, "value", " ".join(exc.messages)))
-    status = default_status
+    status, requested = default_status, None
     if cells.get("status"):
-        if not officer:
-            errors.append(RowError(line, "status", "seuls les agents peuvent fixer le statut"))
-        else:
-            status = STATUS_WORDS.get(cells["status"].lower())
-            if status is None:
-                expected = ", ".join(EntryStatus.values)
-                message = f"statut inconnu « {cells['status']} » (attendu : {expected})"
-                errors.append(RowError(line, "status", message))
-    return errors or (indicator, date, value, status)
+        requested = STATUS_WORDS.get(cells["status"].lower())
+        if requested is None:
+            expected = ", ".join(EntryStatus.values)
+            message = f"statut inconnu « {cells['status']} » (attendu : {expected})"
+            errors.append(RowError(line, "status", message))
+        elif officer:
+            status = requested
+    return errors or (indicator, date, value, status, requested)
 
 
 def _indicators_for(
@@ -280,8 +288,10 @@ def _existing_entries(indicators: Iterable[Indicator]) -> dict:
     ids = [i.pk for i in indicators]
     if not ids:
         return {}
-    entries = ProgressEntry.objects.filter(indicator_id__in=ids).order_by(
-        "indicator_id", "date", "pk"
+    entries = (
+        ProgressEntry.objects.select_for_update()
+        .filter(indicator_id__in=ids)
+        .order_by("indicator_id", "date", "pk")
     )
     # Several entries may share an indicator and a date (typed by hand): the latest one is updated.
     return {(e.indicator_id, e.date): e for e in entries}

@@ -7,6 +7,7 @@ file waits in the media storage under its SHA-256, in a folder of the user's own
 confirmation can only name a file this user previewed.
 """
 
+import datetime
 import hashlib
 from pathlib import PurePath
 
@@ -15,13 +16,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cotri.uploads_guard import MAX_FILE_BYTES, UploadRefused, check_size
 from indicators import perms
 from indicators.models import Indicator
 from indicators.progress_files import ProgressImportError, RowError
-from indicators.progress_import import import_rights, progress_import
+from indicators.progress_import import progress_import
 
 from .forms import ImportConfirmForm, ImportForm
 from .views import member_required
@@ -29,15 +31,24 @@ from .views import member_required
 PREVIEW_ROWS = 200
 
 
+PENDING_ROOT = "imports/en-attente"
+
+
 def _pending_dir(user) -> str:
-    return f"imports/en-attente/{user.pk}"
+    return f"{PENDING_ROOT}/{user.pk}"
 
 
 def _clear_pending(user) -> None:
-    directory = _pending_dir(user)
-    if default_storage.exists(directory):
+    """This user's previous preview, and anyone's preview abandoned for more than a day."""
+    if not default_storage.exists(PENDING_ROOT):
+        return
+    cutoff = timezone.now() - datetime.timedelta(days=1)
+    for folder in default_storage.listdir(PENDING_ROOT)[0]:
+        directory = f"{PENDING_ROOT}/{folder}"
         for name in default_storage.listdir(directory)[1]:
-            default_storage.delete(f"{directory}/{name}")
+            path = f"{directory}/{name}"
+            if folder == str(user.pk) or default_storage.get_modified_time(path) < cutoff:
+                default_storage.delete(path)
 
 
 def _indicators(user):
@@ -69,7 +80,10 @@ def _run(request, *, content: bytes, filename: str, dry_run: bool):
         filename=filename,
         by=request.user,
         dry_run=dry_run,
-        **import_rights(request.user),
+        # The front office's rules, even for an officer who is also a chef de projet: their own
+        # contracts, no status column, rows submitted for validation.
+        officer=False,
+        allowed_contract_ids=perms.contracts_editable_by(request.user),
     )
 
 

@@ -79,4 +79,5 @@ def connect_fiche_signals() -> None:
                 part_changed, sender=model, dispatch_uid=f"{uid}.delete.{model.__name__}"
             )
     post_save.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry")
+    post_delete.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry-delete")
     progress_changed.connect(entries_changed, dispatch_uid=f"{uid}.entries")

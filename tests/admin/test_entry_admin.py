@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.enums import EntryStatus
-from indicators.models import EntryTransition, Evidence
+from indicators.models import EntryTransition, Evidence, ProgressEntry
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,
@@ -82,12 +82,18 @@ def test_reverting_to_an_old_version_keeps_the_current_status(officer_client):
         "admin:indicators_progressentry_simple_history", args=[entry.pk, first.history_id]
     )
 
-    response = officer_client.post(url, _entry_form(first.instance))
+    ProgressEntry.objects.filter(pk=entry.pk).update(version=3)  # edited meanwhile
+    page = officer_client.get(url)
+    loaded = page.context["adminform"].form["loaded_version"].value()
+    assert loaded == 3
+
+    response = officer_client.post(url, _entry_form(first.instance, loaded_version=loaded))
 
     assert response.status_code == 302
     entry.refresh_from_db()
     assert entry.value == Decimal("10")
     assert entry.status == EntryStatus.VALIDATED
+    assert entry.version == 4  # onwards from the current version, never back to an old one
 
 
 def test_the_validate_action_changes_the_status_logs_it_and_mails_the_author(

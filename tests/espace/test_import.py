@@ -177,3 +177,59 @@ def test_the_home_page_offers_the_import_to_chefs_de_projet_only(client, chef_a,
     assert URL in client.get(reverse("espace:home")).text
     client.force_login(reader_a)
     assert URL not in client.get(reverse("espace:home")).text
+
+
+def test_an_officer_who_is_also_chef_imports_with_the_chefs_rights_only(
+    client, officer, contract_a, indicator_a, indicator_b
+):
+    from contracts.enums import MembershipRole
+    from contracts.models import ProjectMembership
+
+    ProjectMembership.objects.create(
+        user=officer, territory=contract_a.territory, role=MembershipRole.PROJECT_LEAD
+    )
+    client.force_login(officer)
+    content = (
+        "contract;objective;indicator;date;value;status\r\n"
+        f"COT-A;A1;{indicator_a.code};30/06/2022;1;validated\r\n"
+        f"COT-B;B1;{indicator_b.code};30/06/2022;2;\r\n"
+    ).encode()
+
+    response = _upload(client, content)
+
+    errors = [(e.line, e.column) for e in response.context["errors"]]
+    assert errors == [(2, "status"), (3, "contract")]
+    assert not ProgressEntry.objects.exists()
+
+
+def test_a_nul_character_deep_in_the_file_is_refused_in_french(client, chef_a, indicator_a):
+    client.force_login(chef_a)
+    content = _french_csv(
+        f"COT-A;A1;{indicator_a.code};30/06/2022;1;{'x' * 9000}\r\n",
+        f"COT-A\x00;A1;{indicator_a.code};31/12/2022;2;\r\n",
+    )
+
+    response = _upload(client, content)
+
+    assert response.status_code == 200
+    assert "n'est pas un CSV" in _text(response)
+    assert not ProgressEntry.objects.exists()
+
+
+def test_an_export_corrected_by_the_chef_imports_back(client, chef_a, draft_a, submitted_a):
+    from cotri.exports import progress_table, table_csv
+
+    client.force_login(chef_a)
+    exported = table_csv(progress_table(ProgressEntry.objects.all())).decode("utf-8-sig")
+    corrected = exported.replace(
+        f"{draft_a.date:%d/%m/%Y};{str(draft_a.value).replace('.', ',')}",
+        f"{draft_a.date:%d/%m/%Y};99",
+    )
+    assert corrected != exported
+
+    preview = _upload(client, corrected.encode("utf-8-sig"))
+
+    assert "0 saisies à créer, 1 à corriger, 1 ligne identique" in _text(preview)
+    _confirm(client, preview)
+    draft_a.refresh_from_db()
+    assert (draft_a.value, draft_a.status) == (Decimal("99"), EntryStatus.SUBMITTED)

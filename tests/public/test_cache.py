@@ -178,3 +178,17 @@ def test_a_bump_from_another_process_retires_this_process_copy(calaisis):
     assert "270 000 €" in page_text()  # nothing announced: still the cached page
     fiche_cache._new_generation(calaisis.pk)
     assert "280 000 €" in page_text()
+
+
+def test_deleting_a_validated_entry_shows_at_once(calaisis, officer):
+    entry = ProgressEntryFactory(
+        indicator=o1_indicator(),
+        date=datetime.date(2023, 9, 30),
+        value=Decimal("280"),
+        status=EntryStatus.VALIDATED,
+    )
+    assert "30/09/2023 : 1 500" in page_text()  # cached with the entry
+
+    entry.delete()
+
+    assert "30/09/2023 : 1 500" not in page_text()
