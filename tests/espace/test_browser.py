@@ -26,6 +26,17 @@ def _serious(axe: Axe, page) -> list:
     ]
 
 
+def _journey(browser, screenshot):
+    """A French page, and ``step(name)``: check the page with axe, then keep its picture."""
+    page, axe, found = browser.new_page(locale="fr-FR"), Axe(), {}
+
+    def step(name: str) -> None:
+        found[name] = _serious(axe, page)
+        screenshot(page, name)
+
+    return page, step, found
+
+
 def _sign_in(page, base: str, username: str, password: str) -> None:
     page.goto(base + "/espace/connexion/")
     page.get_by_label("Nom d’utilisateur").fill(username)
@@ -37,13 +48,8 @@ def _sign_in(page, base: str, username: str, password: str) -> None:
 def test_chef_reports_officer_validates_chef_sees_the_new_rate(
     live_server, browser, screenshot, chef_a, officer, indicator_a
 ):
-    base, axe, found = live_server.url, Axe(), {}
-    page = browser.new_page(locale="fr-FR")  # French dates in the screenshots
-
-    def step(name: str) -> None:
-        """Check the page with axe, then keep its picture."""
-        found[name] = _serious(axe, page)
-        screenshot(page, name)
+    base = live_server.url
+    page, step, found = _journey(browser, screenshot)  # French dates in the screenshots
 
     # The chef de projet signs in, opens the contract and the indicator, enters « 12,5 ».
     page.goto(base + "/espace/connexion/")
@@ -89,12 +95,8 @@ def test_chef_reports_officer_validates_chef_sees_the_new_rate(
 
 
 def test_chef_creates_then_revokes_an_api_token(live_server, browser, screenshot, chef_a):
-    base, axe, found = live_server.url, Axe(), {}
-    page = browser.new_page(locale="fr-FR")  # French dates in the screenshots
-
-    def step(name: str) -> None:
-        found[name] = _serious(axe, page)
-        screenshot(page, name)
+    base = live_server.url
+    page, step, found = _journey(browser, screenshot)
 
     _sign_in(page, base, "chefa", "mot-de-passe-chefa")
     page.get_by_role("link", name="Jetons d’API").click()
@@ -130,17 +132,13 @@ def test_login_page_with_the_proconnect_button(live_server, browser, screenshot,
 def test_chef_imports_a_french_spreadsheet_file(
     live_server, browser, screenshot, chef_a, indicator_a, tmp_path
 ):
-    base, axe, found = live_server.url, Axe(), {}
-    page = browser.new_page(locale="fr-FR")
+    base = live_server.url
+    page, step, found = _journey(browser, screenshot)
     csv_file = tmp_path / "avancement.csv"
     csv_file.write_bytes(
         "contract;objective;indicator;date;value;comment\r\n"
         f"COT-A;A1;{indicator_a.code};30/06/2022;12,5;Premier semestre\r\n".encode("cp1252")
     )
-
-    def step(name: str) -> None:
-        found[name] = _serious(axe, page)
-        screenshot(page, name)
 
     _sign_in(page, base, "chefa", "mot-de-passe-chefa")
     page.get_by_role("link", name="Importer un fichier d’avancement").click()
