@@ -81,7 +81,7 @@ def _run(request, *, content: bytes, filename: str, dry_run: bool):
         by=request.user,
         dry_run=dry_run,
         # The front office's rules, even for an officer who is also a chef de projet: their own
-        # contracts, no status column, rows submitted for validation.
+        # contracts, no status of their choosing, rows submitted for validation.
         officer=False,
         allowed_contract_ids=perms.contracts_editable_by(request.user),
     )
