@@ -1,10 +1,11 @@
 """Real Celery workers on the machine's Redis (not eager mode).
 
 Skipped when ``REDIS_URL`` is not set (a laptop with SQLite); CI sets it. Everything runs on a
-dedicated Redis database (15), flushed before each test: broker, results and the locks of the
+dedicated Redis database (15, or ``COTRI_TEST_REDIS_DB``), flushed before each test: broker, results and the locks of the
 evaluation scheduler, so that no message of another test run is ever consumed.
 """
 
+import os
 from urllib.parse import urlparse
 
 import pytest
@@ -13,7 +14,8 @@ from django.conf import settings
 
 from cotri.celery import app
 
-REDIS_DB = 15
+# Two test runs on one machine (two worktrees) each set their own database.
+REDIS_DB = int(os.environ.get("COTRI_TEST_REDIS_DB", "15"))
 WORKER_CONF_KEYS = (
     "broker_url",
     "result_backend",
