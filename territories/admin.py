@@ -15,6 +15,7 @@ from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from cotri.admin_exports import EXPORT_FORMATS
+from cotri.admin_french import FrenchHistoryMixin, fill_missing_related
 from cotri.uploads_guard import UploadRefused, check_size, check_spreadsheet, is_xlsx_name
 from territories.models import Membership, Territory
 from territories.resources import IMPORT_FORMATS, TerritoryResource
@@ -59,10 +60,23 @@ class ParentAwareMixin:
         yield from super().get_formsets_with_inlines(request, obj)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Objects whose every change is kept (who, when, before, after): officers read the history."""
+class HistoryAdmin(FrenchHistoryMixin, SimpleHistoryAdmin):
+    """Objects whose every change is kept (who, when, before, after): officers read the history
+    in French (``cotri.admin_french``)."""
 
     object_history_form_template = "admin/cotri/object_history_form.html"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request._cotri_history_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # An old version may point at rows deleted since: they read « … supprimé (n° …) » and,
+        # being gone, narrow no choice list.
+        version = getattr(request, "_cotri_history_version", False) and obj is not None
+        if version and fill_missing_related(obj):
+            request._cotri_admin_parent = None
+        return super().get_form(request, obj, change=change, **kwargs)
 
 
 class ReadOnlyAdminMixin:
