@@ -1,4 +1,5 @@
-"""Form fields that read and show numbers the French way (``french.input`` / ``french.output``).
+"""Form fields that read and show numbers and dates the French way (``french.input`` /
+``french.output``).
 
 ``FrenchDecimalField`` accepts what the platform prints and what French users type or paste —
 « 1 500,5 » with an ordinary, no-break or narrow no-break space, « 1500.5 », « 12,5 » — and shows
@@ -7,6 +8,7 @@ a stored value without trailing zeros (« 12,5 », never « 12,5000 »).
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django import forms
@@ -45,3 +47,19 @@ class FrenchDecimalField(forms.DecimalField):
         attrs = super().widget_attrs(widget)
         attrs.setdefault("inputmode", "decimal")
         return attrs
+
+
+class FrenchDateField(forms.DateField):
+    """« 31/12/2023 » or « 2023-12-31 » (what a browser's date input sends)."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.date):
+            return value.date() if isinstance(value, datetime.datetime) else value
+        try:
+            return french_input.parse_date(str(value))
+        except ValueError:
+            raise ValidationError(
+                f"Saisissez une date, par exemple 31/12/2023 (reçu « {value} »).", code="invalid"
+            ) from None

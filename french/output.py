@@ -101,11 +101,15 @@ def format_euros(amount: Decimal | int) -> str:
     return f"{_fixed(cents)}{EURO_SEP}€"
 
 
+def agree(count: int, singular: str, plural: str | None = None) -> str:
+    """The word agreeing with ``count``: « validée » for 0 or 1, « validées » from 2 on (French
+    takes 0 and 1 as singular); ``plural`` for irregular words (« EPCI », « mises à jour »)."""
+    return singular if abs(count) < 2 else (plural or f"{singular}s")
+
+
 def format_count(count: int, singular: str, plural: str | None = None) -> str:
-    """« 0 action », « 1 action », « 3 actions », « 1 234 saisies » (French: 0 and 1 are
-    singular)."""
-    word = singular if abs(count) < 2 else (plural or f"{singular}s")
-    return f"{format_number(count)} {word}"
+    """« 0 action », « 1 action », « 3 actions », « 1 234 saisies »."""
+    return f"{format_number(count)} {agree(count, singular, plural)}"
 
 
 # --- Dates and instants ---------------------------------------------------------------------------
@@ -131,10 +135,10 @@ def format_date(value: datetime.date | datetime.datetime) -> str:
     return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
 
 
-def format_datetime(value: datetime.datetime) -> str:
-    """« 30/11/2026 à 00:03 », in Europe/Paris."""
+def format_datetime(value: datetime.datetime, *, separator: str = " à ") -> str:
+    """« 30/11/2026 à 00:03 », in Europe/Paris (``separator=" "`` for a spreadsheet cell)."""
     moment = local_instant(value)
-    return f"{format_date(moment)} à {moment.hour:02d}:{moment.minute:02d}"
+    return f"{format_date(moment)}{separator}{moment.hour:02d}:{moment.minute:02d}"
 
 
 def format_iso_date(value: datetime.date | datetime.datetime) -> str:
