@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import io
 import zipfile
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from french.output import format_number
+from french.output import format_fixed
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_XLSX_MEMBERS = 50
@@ -30,8 +30,7 @@ class UploadRefused(ValueError):
 
 def megabytes(size: int) -> str:
     """« 5,0 Mo »."""
-    tenths = (Decimal(size) / (1024 * 1024)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    return f"{format_number(tenths)} Mo"
+    return f"{format_fixed(Decimal(size) / (1024 * 1024), 1)} Mo"
 
 
 def is_xlsx_name(filename: str) -> bool:

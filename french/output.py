@@ -67,6 +67,13 @@ def format_number(value: Decimal | int) -> str:
     return _fixed(_without_trailing_zeros(_decimal(value)))
 
 
+def format_fixed(value: Decimal | int, places: int) -> str:
+    """« 5,0 »: a measure with a fixed precision (file sizes), rounded half up, grouped."""
+    with localcontext(_CONTEXT):
+        exponent = Decimal(1).scaleb(-places)
+        return _fixed(_decimal(value).quantize(exponent, rounding=ROUND_HALF_UP))
+
+
 def format_number_input(value: Decimal | int) -> str:
     """« 1234,5 »: a number as an edit form shows it (no grouping, comma, no trailing zeros);
     ``french.input.parse_decimal`` reads it (and ``format_number``'s output) back."""
