@@ -21,6 +21,7 @@ from contracts.models import (
 )
 from contracts.services import contract_set_status
 from cotri.admin_exports import ContractExportResource
+from french.output import agree, format_count
 from funding.enums import Funder
 from funding.models import Tranche
 from funding.services import contract_bonus_cap, contract_funding_totals
@@ -298,8 +299,8 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
         )
         if totals.undetermined:
             table += format_html(
-                "<p>{} tranche(s) de bonus sans montant : population de référence inconnue.</p>",
-                totals.undetermined,
+                "<p>{} de bonus sans montant : population de référence inconnue.</p>",
+                format_count(totals.undetermined, "tranche"),
             )
         return table
 
@@ -322,7 +323,8 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
                 moved.append(contract.reference)
         label = to_status.label
         if moved:
-            messages.success(request, f"Passé(s) au statut « {label} » : {', '.join(moved)}.")
+            passed = agree(len(moved), "Passé", "Passés")
+            messages.success(request, f"{passed} au statut « {label} » : {', '.join(moved)}.")
         if unchanged:
             messages.info(request, f"Déjà au statut « {label} » : {', '.join(unchanged)}.")
         for refusal in refused:

@@ -269,7 +269,8 @@ class ContractTransition(models.Model):
         ordering = ["contract", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.contract.reference} : {self.from_status or '∅'} → {self.to_status}"
+        from_label = self.get_from_status_display() or "∅"
+        return f"{self.contract.reference} : {from_label} → {self.get_to_status_display()}"
 
 
 class Signatory(models.Model):

@@ -35,16 +35,24 @@ class TableResource(resources.Resource):
     columns: tuple[exports.Column, ...] = ()
     build: Callable[..., exports.Table]
     display_name = ""
+    #: Start of the file name: ``saisies-2026-11-30.xlsx`` (the date of the day in Paris).
+    file_stem = "export"
+    labels: dict = {}
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         # After django-import-export's metaclass: the declared fields are the table's columns.
+        # People read these files: French column titles and status labels (the API and open
+        # data keep the stable names and codes).
         cls.fields = {
             column.name: fields.Field(
-                attribute=column.name, column_name=column.name, widget=CellWidget()
+                attribute=column.name,
+                column_name=column.title or column.name,
+                widget=CellWidget(),
             )
             for column in cls.columns
         }
+        cls.labels = {column.name: column.labels for column in cls.columns if column.labels}
 
     @classmethod
     def get_display_name(cls):
@@ -62,6 +70,9 @@ class TableResource(resources.Resource):
     def export_field(self, field, instance, **kwargs):
         """The one place every exported cell goes through: no text may run as a formula."""
         value = super().export_field(field, instance, **kwargs)
+        labels = self.labels.get(field.attribute)
+        if labels and value in labels:
+            value = labels[value]
         return exports.neutralise(value) if isinstance(value, str) else value
 
 
@@ -97,12 +108,14 @@ EXPORT_FORMATS = [SpreadsheetCSV, SpreadsheetXLSX]
 
 class ContractExportResource(TableResource):
     display_name = "Contrats"
+    file_stem = "contrats"
     columns = exports.CONTRACT_COLUMNS
     build = staticmethod(exports.contracts_table)
 
 
 class ObjectiveExportResource(TableResource):
     display_name = "Objectifs avec leurs taux"
+    file_stem = "objectifs"
     columns = exports.OBJECTIVE_COLUMNS
     build = staticmethod(exports.objective_list_table)
 
@@ -111,12 +124,14 @@ class ProgressEntryExportResource(TableResource):
     """The columns of the progress import file: an export can be corrected and imported back."""
 
     display_name = "Saisies d'avancement"
+    file_stem = "saisies"
     columns = exports.PROGRESS_COLUMNS
     build = staticmethod(exports.progress_table)
 
 
 class EvaluationExportResource(TableResource):
     display_name = "Évaluations"
+    file_stem = "evaluations"
     columns = exports.EVALUATION_COLUMNS
     build = staticmethod(exports.evaluations_table)
 

@@ -7,8 +7,14 @@ class CotriConfig(AppConfig):
     verbose_name = "cotri"
 
     def ready(self) -> None:
+        from django.contrib import admin
+
+        from cotri.admin_french import install as install_admin_french
         from cotri.public.signals import connect_fiche_signals
         from cotri.roles import officers_group_sync
+
+        # The admin shows and reads numbers and dates the French way (after it registered).
+        install_admin_french(admin.site)
 
         # A published contract's data change re-renders its PDF fiche (coalesced, after commit).
         connect_fiche_signals()

@@ -3,8 +3,14 @@
 A table is a list of typed columns plus rows of Python values. Writers:
 
 - ``table_csv(table) -> bytes``: UTF-8 with BOM, ``;``-separated, decimal commas, French dates
-  (``DD/MM/YYYY``) unless ``open_data=True`` (ISO dates, decimal points: machine-readable);
-- ``table_xlsx(table) -> bytes``: numbers as numbers, dates as dates.
+  (``JJ/MM/AAAA``, instants ``JJ/MM/AAAA HH:MM`` in Europe/Paris) unless ``open_data=True``
+  (ISO dates, instants ISO 8601 with the Paris offset, decimal points: machine-readable);
+- ``table_xlsx(table) -> bytes``: numbers as numbers, dates as real date cells shown
+  ``JJ/MM/AAAA`` (instants in Europe/Paris, ``JJ/MM/AAAA HH:MM``).
+
+Every French text comes from ``french.output``. A column may carry a French ``title`` and the
+``labels`` of its codes: the admin's files (read by people) use them; the API and open data keep
+the stable names and codes.
 
 Any text cell that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
 ``@``, tab or carriage return) is neutralised with a leading apostrophe (CSV injection, OWASP;
@@ -16,17 +22,22 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from contracts.documents.exporter import plain
+from contracts.enums import ContractStatus
 from cotri.formulas import FORMULA_TRIGGERS, neutralise
+from french import output
 from funding.evaluations import contract_evaluation_preview, evaluation_to_json
+from funding.models import EvaluationStatus
+from indicators.enums import Accumulation, Direction, IndicatorKind
 from indicators.models import Indicator, Objective
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -39,6 +50,8 @@ class Column:
     type: str  # "texte", "entier", "décimal", "date", "booléen"
     unit: str
     description: str
+    title: str = ""  # French column title of the files people read (admin); ``name`` otherwise
+    labels: Mapping[str, str] | None = None  # French labels of the codes, for those files
 
 
 @dataclass(frozen=True)
@@ -58,12 +71,13 @@ def _csv_cell(value: Any, *, open_data: bool) -> str:
     if isinstance(value, bool):
         return ("true" if value else "false") if open_data else ("oui" if value else "non")
     if isinstance(value, Decimal):
-        text = plain(value)
-        return text if open_data else text.replace(".", ",")
+        return plain(value) if open_data else output.format_number_input(value)
     if isinstance(value, datetime.datetime):
-        return value.isoformat() if open_data else f"{value:%d/%m/%Y %H:%M}"
+        if open_data:
+            return output.format_iso_instant(value)
+        return output.format_datetime(value, separator=" ")
     if isinstance(value, datetime.date):
-        return value.isoformat() if open_data else f"{value:%d/%m/%Y}"
+        return value.isoformat() if open_data else output.format_date(value)
     if isinstance(value, int):
         return str(value)
     return neutralise(str(value))
@@ -78,12 +92,23 @@ def table_csv(table: Table, *, open_data: bool = False) -> bytes:
     return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_cell(value: Any) -> Any:
+XLSX_DATE_FORMAT = "DD/MM/YYYY"
+XLSX_DATETIME_FORMAT = "DD/MM/YYYY HH:MM"
+
+
+def _xlsx_cell(sheet, value: Any) -> Any:
     if isinstance(value, str):
         # XLSX cannot hold most control characters: drop them rather than fail the export.
         return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        return value.replace(tzinfo=None)  # Excel has no time zones
+    if isinstance(value, datetime.datetime):
+        # Excel has no time zones: the cell holds the Paris wall-clock time.
+        cell = WriteOnlyCell(sheet, value=output.local_instant(value).replace(tzinfo=None))
+        cell.number_format = XLSX_DATETIME_FORMAT
+        return cell
+    if isinstance(value, datetime.date):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_DATE_FORMAT
+        return cell
     return value
 
 
@@ -92,7 +117,7 @@ def table_xlsx(table: Table) -> bytes:
     sheet = workbook.create_sheet(title=table.title[:31])
     sheet.append([column.name for column in table.columns])
     for row in table.rows:
-        sheet.append([_xlsx_cell(value) for value in row])
+        sheet.append([_xlsx_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -101,19 +126,50 @@ def table_xlsx(table: Table) -> bytes:
 # Tables ------------------------------------------------------------------------------------------
 
 CONTRACT_COLUMNS = (
-    Column("reference", "texte", "", "Référence du contrat"),
-    Column("programme", "texte", "", "Code du programme (COTRI, COT-TRI, COT-CLIMAT…)"),
-    Column("titre", "texte", "", "Intitulé du contrat"),
-    Column("territoire_code", "texte", "", "Code INSEE, SIREN ou code de groupement"),
-    Column("territoire_nom", "texte", "", "Nom du territoire"),
-    Column("departement", "texte", "", "Code du département du territoire"),
-    Column("porteur", "texte", "", "Structure porteuse"),
-    Column("statut", "texte", "", "draft, signed, active, closed ou terminated"),
-    Column("signe_le", "date", "", "Date de signature"),
-    Column("debut", "date", "", "Début du contrat"),
-    Column("fin", "date", "", "Fin du contrat"),
-    Column("population", "entier", "habitants", "Population de référence"),
-    Column("population_millesime", "entier", "année", "Millésime de la population"),
+    Column("reference", "texte", "", "Référence du contrat", title="Référence"),
+    Column(
+        "programme",
+        "texte",
+        "",
+        "Code du programme (COTRI, COT-TRI, COT-CLIMAT…)",
+        title="Programme",
+    ),
+    Column("titre", "texte", "", "Intitulé du contrat", title="Intitulé"),
+    Column(
+        "territoire_code",
+        "texte",
+        "",
+        "Code INSEE, SIREN ou code de groupement",
+        title="Code du territoire",
+    ),
+    Column("territoire_nom", "texte", "", "Nom du territoire", title="Territoire"),
+    Column("departement", "texte", "", "Code du département du territoire", title="Département"),
+    Column("porteur", "texte", "", "Structure porteuse", title="Structure porteuse"),
+    Column(
+        "statut",
+        "texte",
+        "",
+        "draft, signed, active, closed ou terminated",
+        title="Statut",
+        labels=dict(ContractStatus.choices),
+    ),
+    Column("signe_le", "date", "", "Date de signature", title="Signé le"),
+    Column("debut", "date", "", "Début du contrat", title="Début"),
+    Column("fin", "date", "", "Fin du contrat", title="Fin"),
+    Column(
+        "population",
+        "entier",
+        "habitants",
+        "Population de référence",
+        title="Population de référence",
+    ),
+    Column(
+        "population_millesime",
+        "entier",
+        "année",
+        "Millésime de la population",
+        title="Millésime de la population",
+    ),
 )
 
 
@@ -141,15 +197,35 @@ def contracts_table(contracts) -> Table:
 
 
 OBJECTIVE_COLUMNS = (
-    Column("contrat", "texte", "", "Référence du contrat"),
-    Column("objectif", "texte", "", "Code de l'objectif (O1, O2…)"),
-    Column("intitule", "texte", "", "Intitulé de l'objectif"),
-    Column("incontournable", "entier", "", "Numéro de l'incontournable du programme"),
-    Column("prioritaire", "booléen", "", "Objectif prioritaire"),
-    Column("date_evaluation", "date", "", "Date à laquelle le taux est calculé"),
-    Column("taux", "décimal", "fraction (1 = 100 %)", "Taux d'atteinte, arrondi par défaut"),
-    Column("seuil", "décimal", "fraction (1 = 100 %)", "Seuil à atteindre pour le bonus"),
-    Column("atteint", "booléen", "", "Seuil atteint"),
+    Column("contrat", "texte", "", "Référence du contrat", title="Contrat"),
+    Column("objectif", "texte", "", "Code de l'objectif (O1, O2…)", title="Objectif"),
+    Column("intitule", "texte", "", "Intitulé de l'objectif", title="Intitulé"),
+    Column(
+        "incontournable",
+        "entier",
+        "",
+        "Numéro de l'incontournable du programme",
+        title="Incontournable",
+    ),
+    Column("prioritaire", "booléen", "", "Objectif prioritaire", title="Prioritaire"),
+    Column(
+        "date_evaluation",
+        "date",
+        "",
+        "Date à laquelle le taux est calculé",
+        title="Date d'évaluation",
+    ),
+    Column(
+        "taux",
+        "décimal",
+        "fraction (1 = 100 %)",
+        "Taux d'atteinte, arrondi par défaut",
+        title="Taux d'atteinte",
+    ),
+    Column(
+        "seuil", "décimal", "fraction (1 = 100 %)", "Seuil à atteindre pour le bonus", title="Seuil"
+    ),
+    Column("atteint", "booléen", "", "Seuil atteint", title="Atteint"),
 )
 
 
@@ -190,16 +266,43 @@ def objective_list_table(objectives) -> Table:
 
 
 INDICATOR_COLUMNS = (
-    Column("contrat", "texte", "", "Référence du contrat"),
-    Column("objectif", "texte", "", "Code de l'objectif"),
-    Column("indicateur", "texte", "", "Code de l'indicateur"),
-    Column("libelle", "texte", "", "Libellé de l'indicateur"),
-    Column("unite", "texte", "", "Unité des valeurs"),
-    Column("nature", "texte", "", "quantity (quantité) ou milestone (jalon)"),
-    Column("sens", "texte", "", "increase (à la hausse) ou decrease (à la baisse)"),
-    Column("cumul", "texte", "", "sum (cumul des valeurs) ou latest (dernier niveau)"),
-    Column("valeur_reference", "décimal", "unité de l'indicateur", "Valeur de référence"),
-    Column("cible", "décimal", "unité de l'indicateur", "Valeur cible"),
+    Column("contrat", "texte", "", "Référence du contrat", title="Contrat"),
+    Column("objectif", "texte", "", "Code de l'objectif", title="Objectif"),
+    Column("indicateur", "texte", "", "Code de l'indicateur", title="Indicateur"),
+    Column("libelle", "texte", "", "Libellé de l'indicateur", title="Libellé"),
+    Column("unite", "texte", "", "Unité des valeurs", title="Unité"),
+    Column(
+        "nature",
+        "texte",
+        "",
+        "quantity (quantité) ou milestone (jalon)",
+        title="Nature",
+        labels=dict(IndicatorKind.choices),
+    ),
+    Column(
+        "sens",
+        "texte",
+        "",
+        "increase (à la hausse) ou decrease (à la baisse)",
+        title="Sens",
+        labels=dict(Direction.choices),
+    ),
+    Column(
+        "cumul",
+        "texte",
+        "",
+        "sum (cumul des valeurs) ou latest (dernier niveau)",
+        title="Cumul",
+        labels=dict(Accumulation.choices),
+    ),
+    Column(
+        "valeur_reference",
+        "décimal",
+        "unité de l'indicateur",
+        "Valeur de référence",
+        title="Valeur de référence",
+    ),
+    Column("cible", "décimal", "unité de l'indicateur", "Valeur cible", title="Cible"),
 )
 
 
@@ -263,15 +366,22 @@ def progress_table(entries) -> Table:
 
 
 EVALUATION_COLUMNS = (
-    Column("contrat", "texte", "", "Référence du contrat"),
-    Column("date_evaluation", "date", "", "Date de l'évaluation"),
-    Column("resultat", "texte", "", "eligible, not_eligible ou configuration_error"),
-    Column("eligible", "booléen", "", "Éligible au bonus"),
-    Column("plafond", "décimal", "€", "Plafond du bonus"),
-    Column("montant", "décimal", "€", "Montant du bonus"),
-    Column("motifs", "texte", "", "Motifs, séparés par « | »"),
-    Column("calculee_le", "date et heure", "", "Date du calcul"),
-    Column("decidee_le", "date et heure", "", "Date de la décision"),
+    Column("contrat", "texte", "", "Référence du contrat", title="Contrat"),
+    Column("date_evaluation", "date", "", "Date de l'évaluation", title="Date d'évaluation"),
+    Column(
+        "resultat",
+        "texte",
+        "",
+        "eligible, not_eligible ou configuration_error",
+        title="Résultat",
+        labels=dict(EvaluationStatus.choices),
+    ),
+    Column("eligible", "booléen", "", "Éligible au bonus", title="Éligible"),
+    Column("plafond", "décimal", "€", "Plafond du bonus", title="Plafond du bonus (€)"),
+    Column("montant", "décimal", "€", "Montant du bonus", title="Montant du bonus (€)"),
+    Column("motifs", "texte", "", "Motifs, séparés par « | »", title="Motifs"),
+    Column("calculee_le", "date et heure", "", "Date du calcul", title="Calculée le"),
+    Column("decidee_le", "date et heure", "", "Date de la décision", title="Décidée le"),
 )
 
 

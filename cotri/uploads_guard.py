@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import io
 import zipfile
+from decimal import Decimal
+
+from french.output import format_fixed
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_XLSX_MEMBERS = 50
@@ -27,7 +30,7 @@ class UploadRefused(ValueError):
 
 def megabytes(size: int) -> str:
     """« 5,0 Mo »."""
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",") + " Mo"
+    return f"{format_fixed(Decimal(size) / (1024 * 1024), 1)} Mo"
 
 
 def is_xlsx_name(filename: str) -> bool:

@@ -26,6 +26,7 @@ from django.utils.html import format_html
 
 from contracts.models import Contract
 from cotri.admin_exports import EvaluationExportResource
+from french.output import format_date
 from funding.enums import TrancheKind
 from funding.evaluations import (
     contracts_evaluate,
@@ -58,7 +59,7 @@ def _report(request, evaluations: list[Evaluation]) -> None:
     for evaluation in evaluations:
         state = "nouvel instantané" if evaluation.created else "données inchangées"
         text = (
-            f"{evaluation.contract.reference} au {evaluation.as_of:%d/%m/%Y} : "
+            f"{evaluation.contract.reference} au {format_date(evaluation.as_of)} : "
             f"{evaluation_headline_fr(evaluation)} ({state})."
         )
         if evaluation.status == EvaluationStatus.CONFIGURATION_ERROR:
@@ -112,9 +113,9 @@ class EvaluationDisplayMixin:
         if obj.decided_at is None:
             return "—"
         if obj.decided_by is None:
-            return f"décidée le {obj.decided_at:%d/%m/%Y}"
+            return f"décidée le {format_date(obj.decided_at)}"
         who = obj.decided_by.get_full_name() or obj.decided_by.get_username()
-        return f"décidée le {obj.decided_at:%d/%m/%Y} par {who}"
+        return f"décidée le {format_date(obj.decided_at)} par {who}"
 
 
 class EvaluationInline(EvaluationDisplayMixin, admin.TabularInline):

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from french.output import format_date
 from funding.enums import Funder, TrancheKind, TrancheStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
@@ -218,7 +219,7 @@ class Evaluation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Évaluation de {self.contract.reference} au {self.as_of:%d/%m/%Y}"
+        return f"Évaluation de {self.contract.reference} au {format_date(self.as_of)}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

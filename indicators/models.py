@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from french.output import format_date, format_number
 from indicators.enums import (
     Accumulation,
     ActionStatus,
@@ -194,7 +195,7 @@ class ProgressEntry(models.Model):
         indexes = [models.Index(fields=["indicator", "status", "date"])]
 
     def __str__(self) -> str:
-        return f"{self.indicator} : {self.value} au {self.date:%d/%m/%Y}"
+        return f"{self.indicator} : {format_number(self.value)} au {format_date(self.date)}"
 
 
 class EntryTransition(models.Model):
@@ -222,7 +223,7 @@ class EntryTransition(models.Model):
         ordering = ["entry", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.from_status or '∅'} → {self.to_status}"
+        return f"{self.get_from_status_display() or '∅'} → {self.get_to_status_display()}"
 
 
 class Evidence(models.Model):

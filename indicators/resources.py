@@ -20,6 +20,7 @@ from import_export.formats import base_formats
 from import_export.results import Error, RowResult
 
 from contracts.models import Contract, Incontournable
+from french.output import format_date, format_number
 from indicators.enums import EntryStatus
 from indicators.models import Objective
 from indicators.progress_import import (
@@ -159,7 +160,7 @@ PROGRESS_IMPORT_FORMATS = [ProgressCSV, ProgressXLSX]
 
 
 def _french_number(value: Decimal) -> str:
-    return f"{value.normalize():f}".replace(".", ",")
+    return format_number(value)
 
 
 class ProgressImportResource(resources.Resource):
@@ -208,7 +209,7 @@ class ProgressImportResource(resources.Resource):
                 entry.indicator.objective.contract.reference,
                 entry.indicator.objective.code,
                 entry.indicator.code,
-                f"{entry.date:%d/%m/%Y}",
+                format_date(entry.date),
                 value,
                 entry.comment,
                 EntryStatus(entry.status).label,

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from contracts.enums import MembershipRole
 from contracts.perms import OFFICERS_GROUP
+from french.output import format_datetime, format_number
 from indicators import perms
 from indicators.enums import ENTRY_TRANSITIONS, EntrySource, EntryStatus
 from indicators.models import EntryTransition, Evidence, Indicator, ProgressEntry
@@ -42,8 +43,8 @@ def entry_conflict(entry_pk: int) -> EntryConflict:
     who = "un autre utilisateur"
     if last is not None and last.history_user is not None:
         who = last.history_user.get_full_name() or last.history_user.get_username()
-    when = timezone.localtime(current.updated_at).strftime("%d/%m/%Y à %H:%M")
-    value = f"{current.value.normalize():f}".replace(".", ",")
+    when = format_datetime(current.updated_at)
+    value = format_number(current.value)
     return EntryConflict(
         f"Cette saisie a été modifiée par {who} le {when} pendant que vous la modifiiez "
         f"(valeur actuelle : {value} {current.indicator.unit}, statut : "

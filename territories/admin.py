@@ -9,13 +9,17 @@ from django.contrib import admin, messages
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 from import_export.forms import ImportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from cotri.admin_exports import EXPORT_FORMATS
+from cotri.admin_french import FrenchHistoryMixin, fill_missing_related
 from cotri.uploads_guard import UploadRefused, check_size, check_spreadsheet, is_xlsx_name
+from french.output import agree, format_count, format_iso_date
 from territories.models import Membership, Territory
 from territories.resources import IMPORT_FORMATS, TerritoryResource
 
@@ -59,10 +63,23 @@ class ParentAwareMixin:
         yield from super().get_formsets_with_inlines(request, obj)
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
-    """Objects whose every change is kept (who, when, before, after): officers read the history."""
+class HistoryAdmin(FrenchHistoryMixin, SimpleHistoryAdmin):
+    """Objects whose every change is kept (who, when, before, after): officers read the history
+    in French (``cotri.admin_french``)."""
 
     object_history_form_template = "admin/cotri/object_history_form.html"
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request._cotri_history_version = True
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        # An old version may point at rows deleted since: they read « … supprimé (n° …) » and,
+        # being gone, narrow no choice list.
+        version = getattr(request, "_cotri_history_version", False) and obj is not None
+        if version and fill_missing_related(obj):
+            request._cotri_admin_parent = None
+        return super().get_form(request, obj, change=change, **kwargs)
 
 
 class ReadOnlyAdminMixin:
@@ -129,6 +146,14 @@ class CotriExportMixin(ExportMixin):
 
     def has_export_permission(self, request):
         return self.has_view_permission(request)
+
+    def get_export_filename(self, request, queryset, file_format):
+        """« saisies-2026-11-30.xlsx »: what the file holds and the day in Paris."""
+        resources = self.get_export_resource_classes(request)
+        stem = getattr(resources[0], "file_stem", "") if resources else ""
+        stem = stem or slugify(self.opts.verbose_name_plural)
+        day = format_iso_date(timezone.now())
+        return f"{stem}-{day}.{file_format.get_extension()}"
 
     def get_export_context_data(self, **kwargs):
         # The export page posts to itself (filters kept) unless the export action sets a URL.
@@ -218,12 +243,13 @@ class CotriImportExportAdmin(CotriExportMixin, ImportExportModelAdmin):
 
     def add_success_message(self, result, request):
         totals = result.totals
+        skipped = totals[RowResult.IMPORT_TYPE_SKIP]
         messages.success(
             request,
             f"Import terminé ({self.model._meta.verbose_name_plural}) : "
-            f"{totals[RowResult.IMPORT_TYPE_NEW]} ajout(s), "
-            f"{totals[RowResult.IMPORT_TYPE_UPDATE]} mise(s) à jour, "
-            f"{totals[RowResult.IMPORT_TYPE_SKIP]} ligne(s) inchangée(s).",
+            f"{format_count(totals[RowResult.IMPORT_TYPE_NEW], 'ajout')}, "
+            f"{format_count(totals[RowResult.IMPORT_TYPE_UPDATE], 'mise à jour', 'mises à jour')}, "
+            f"{format_count(skipped, 'ligne')} {agree(skipped, 'inchangée')}.",
         )
 
 

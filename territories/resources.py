@@ -19,6 +19,8 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
+from french.input import parse_date
+from french.output import format_date
 from territories.enums import EpciType, GroupementType, TerritoryKind
 from territories.models import Territory
 
@@ -115,12 +117,7 @@ def parse_french_date(value) -> datetime.date | None:
     text = _text(value)
     if not text:
         return None
-    for fmt in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"date invalide « {text} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+    return parse_date(text)
 
 
 class FrenchDecimalWidget(widgets.DecimalWidget):
@@ -143,7 +140,7 @@ class FrenchDateWidget(widgets.DateWidget):
         return parse_french_date(value)
 
     def render(self, value, obj=None, **kwargs):
-        return value.strftime("%d/%m/%Y") if value else ""
+        return format_date(value) if value else ""
 
 
 class FrenchBooleanWidget(widgets.BooleanWidget):

@@ -14,6 +14,7 @@ from django.db.models import Count
 
 from contracts.enums import CONTRACT_TRANSITIONS, ContractStatus
 from contracts.models import Contract, Incontournable, Programme
+from french.output import format_count, format_date
 from funding.enums import TrancheStatus
 from funding.models import Tranche
 from indicators.enums import Direction
@@ -41,11 +42,11 @@ class CheckedDocument:
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{count} {singular if count < 2 else (plural or singular + 's')}"
+    return format_count(count, singular, plural)
 
 
 def _french_date(value: str) -> str:
-    return date.fromisoformat(value).strftime("%d/%m/%Y")
+    return format_date(date.fromisoformat(value))
 
 
 def document_check(*, name: str, document: dict[str, Any]) -> CheckedDocument:

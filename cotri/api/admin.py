@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from french.output import agree, format_count
+
 from .models import ApiToken
 
 
@@ -19,4 +21,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description="Révoquer les jetons sélectionnés")
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"{count} jeton(s) révoqué(s).")
+        self.message_user(request, f"{format_count(count, 'jeton')} {agree(count, 'révoqué')}.")

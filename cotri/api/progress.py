@@ -11,6 +11,7 @@ from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
 from contracts.models import Contract
+from french.output import format_date
 from indicators.enums import EntryStatus
 from indicators.models import Indicator, ProgressEntry
 from indicators.perms import contracts_editable_by
@@ -103,7 +104,8 @@ def progress_create(request, payload: ProgressIn):
         raise HttpError(
             409,
             f"Une valeur {existing.get_status_display().lower()} existe déjà au "
-            f"{payload.date:%d/%m/%Y} : elle ne se modifie plus ; l'agent peut vous la renvoyer.",
+            f"{format_date(payload.date)} : elle ne se modifie plus ; "
+            "l'agent peut vous la renvoyer.",
         )
     try:
         entry = entry_save_draft(

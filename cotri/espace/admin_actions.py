@@ -7,6 +7,7 @@ needs a note for the chef de projet: the admin links to /espace/validation/ for 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from french.output import agree, format_count
 from indicators.enums import EntryStatus
 from indicators.services import entry_validate
 
@@ -24,11 +25,14 @@ def validate_entries(modeladmin, request, queryset) -> None:
         else:
             done += 1
     if done:
-        modeladmin.message_user(request, f"{done} saisie(s) validée(s).", messages.SUCCESS)
+        modeladmin.message_user(
+            request, f"{format_count(done, 'saisie')} {agree(done, 'validée')}.", messages.SUCCESS
+        )
     if skipped:
         modeladmin.message_user(
             request,
-            f"{skipped} saisie(s) non soumise(s) laissée(s) telle(s) quelle(s).",
+            f"{format_count(skipped, 'saisie')} non {agree(skipped, 'soumise')} "
+            f"{agree(skipped, 'laissée')} {agree(skipped, 'telle quelle', 'telles quelles')}.",
             messages.WARNING,
         )
     for refusal in refused:

@@ -1,4 +1,4 @@
-"""Forms of the chefs de projet's space: French dates and decimals ("12,5")."""
+"""Forms of the chefs de projet's space: French dates and decimals ("12,5", "1 500,5")."""
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
@@ -6,6 +6,7 @@ from django.forms.widgets import Input
 
 from contracts.models import Programme
 from cotri.espace.uploads import ACCEPTED, validate_evidence
+from cotri.french_fields import FrenchDateField, FrenchDecimalField
 from indicators.models import VALUE_DIGITS
 from territories.models import Territory
 
@@ -43,16 +44,16 @@ class SetPasswordForm(DsfrMixin, auth_forms.SetPasswordForm):
 
 
 class EntryForm(DsfrMixin, forms.Form):
-    date = forms.DateField(
+    date = FrenchDateField(
         label="Date de la valeur",
-        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        # A browser's date picker sends and shows ISO dates; typed « 31/12/2023 » is read too.
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    value = forms.DecimalField(
+    # Read and shown like the file import and the pages: « 1 500,5 », « 1500.5 », « 12,5 ».
+    value = FrenchDecimalField(
         label="Valeur",
-        localize=True,
         min_value=0,
-        help_text="Nombre décimal, par exemple 12,5.",
+        help_text="Nombre décimal, par exemple 12,5 ou 1 500.",
         **VALUE_DIGITS,
     )
     comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)

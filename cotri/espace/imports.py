@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cotri.uploads_guard import MAX_FILE_BYTES, UploadRefused, check_size
+from french.output import agree, format_count, format_number
 from indicators import perms
 from indicators.models import Indicator
 from indicators.progress_files import ProgressImportError, RowError
@@ -136,9 +137,15 @@ def _confirm(request):
         default_storage.delete(path)
     messages.success(
         request,
-        f"Fichier « {filename} » importé : {result.created} saisie(s) créée(s), "
-        f"{result.updated} corrigée(s), soumises à la validation"
-        + (f" ; {result.unchanged} ligne(s) identique(s) ignorée(s)" if result.unchanged else "")
+        f"Fichier « {filename} » importé : {format_count(result.created, 'saisie')} "
+        f"{agree(result.created, 'créée')}, {format_number(result.updated)} "
+        f"{agree(result.updated, 'corrigée')}, soumises à la validation"
+        + (
+            f" ; {format_count(result.unchanged, 'ligne')} {agree(result.unchanged, 'identique')} "
+            f"{agree(result.unchanged, 'ignorée')}"
+            if result.unchanged
+            else ""
+        )
         + ".",
     )
     return redirect("espace:home")

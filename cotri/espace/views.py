@@ -16,6 +16,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.decorators.http import require_http_methods
 
 from contracts.models import Contract
+from french.output import agree, format_count
 from funding.evaluations import contract_evaluation_preview, objective_rows_fr
 from indicators import perms
 from indicators.enums import EntryStatus
@@ -275,9 +276,9 @@ def _review(request, form: ReviewForm) -> None:
             refused.append(f"{entry.indicator.label} : {_errors(exc)}")
         else:
             done += 1
-    verb = "validée(s)" if action == "validate" else "renvoyée(s)"
+    verb = agree(done, "validée" if action == "validate" else "renvoyée")
     if done:
-        messages.success(request, f"{done} saisie(s) {verb}.")
+        messages.success(request, f"{format_count(done, 'saisie')} {verb}.")
     for refusal in refused:
         messages.error(request, refusal)
 

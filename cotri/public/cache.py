@@ -39,6 +39,7 @@ from django.utils.safestring import SafeString, mark_safe
 from contracts.models import Contract
 from cotri.public.context_processors import identity
 from cotri.public.fiche import load_fiche, published_contract
+from french.output import format_iso_date
 
 # Rendered pages change with these files: a deploy that changes them must not serve old HTML
 # from a shared cache that survived it.
@@ -80,7 +81,7 @@ def _gen_key(contract_id: int) -> str:
 
 
 def _entry_key(kind: str, reference: str) -> str:
-    day = timezone.localdate().isoformat()
+    day = format_iso_date(timezone.now())
     return f"cotri:fiche:{kind}:{reference}:{day}:{CODE_VERSION}"
 
 

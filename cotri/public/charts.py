@@ -14,6 +14,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from cotri.templatetags.french import date_fr, number_fr, rate
+from french.output import agree, format_number
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 56, 24, 24, 40
@@ -160,7 +161,8 @@ def _cell_lines(names: Sequence[str]) -> list[str]:
         wrapped = _wrap(name)
         wrapped = [f"• {wrapped[0]}", *(f"  {w}" for w in wrapped[1:])]
         if len(lines) + len(wrapped) > MAX_LINES - (1 if shown < len(names) - 1 else 0):
-            lines.append(f"… et {len(names) - shown} autre(s), voir le tableau")
+            others = len(names) - shown
+            lines.append(f"… et {format_number(others)} {agree(others, 'autre')}, voir le tableau")
             break
         lines.extend(wrapped)
     return lines or ["(aucun)"]

@@ -25,6 +25,7 @@ from contracts.models import Contract
 from cotri.public.context_processors import identity
 from cotri.public.fiche import Fiche, load_fiche
 from cotri.public.storage import _folder, _pointer, stored_fiche_pdf
+from french.output import format_iso_instant
 
 with warnings.catch_warnings():
     # Without the system's libharfbuzz-subset (Debian bookworm), WeasyPrint warns once at import
@@ -137,7 +138,7 @@ def contract_render_fiche_pdf(*, contract: Contract, force: bool = False) -> Pat
         "file": path.name,
         "sha256": key,
         "data_date": fiche.data_date.isoformat() if fiche.data_date else None,
-        "rendered_at": timezone.now().isoformat(),
+        "rendered_at": format_iso_instant(timezone.now()),
     }
     _write_atomic(_pointer(contract.reference), json.dumps(pointer).encode())
     if previous is not None and previous != path:

@@ -1,4 +1,8 @@
-"""French formats for templates: 422 371 €, 81,3 %, 31/12/2023, 1 234,5."""
+"""French formats for templates: 422 371 €, 81,3 %, 31/12/2023, 1 234,5, 30/11/2026 à 00:03.
+
+Thin filters over ``french.output`` (the one module that formats French output). Every filter
+prints « — » for an unknown value (``None`` or empty). Dates of instants are in Europe/Paris.
+"""
 
 from __future__ import annotations
 
@@ -8,63 +12,69 @@ from decimal import Decimal
 from django import template
 from django.utils.safestring import mark_safe
 
-from indicators.rules import THOUSANDS_SEP, format_euros_fr, format_rate_fr, format_threshold_fr
+from french import output
 
 register = template.Library()
+
+
+def _known(value) -> bool:
+    return value is not None and value != ""
+
+
+def _decimal(value) -> Decimal | int:
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        return value
+    return Decimal(str(value))
 
 
 @register.filter
 def euros(value) -> str:
     """« 422 371 € »; « — » when unknown."""
-    if value is None or value == "":
-        return "—"
-    return format_euros_fr(Decimal(value))
+    return output.format_euros(_decimal(value)) if _known(value) else output.EMPTY
 
 
 @register.filter
 def rate(value) -> str:
     """« 81,3 % » (rounded down, so a failing rate never shows as passing)."""
-    if value is None or value == "":
-        return "—"
-    return format_rate_fr(Decimal(value))
+    return output.format_rate(_decimal(value)) if _known(value) else output.EMPTY
 
 
 @register.filter
 def threshold(value) -> str:
     """« 60 % », « 100 % »."""
-    if value is None or value == "":
-        return "—"
-    return format_threshold_fr(Decimal(value))
+    return output.format_threshold(_decimal(value)) if _known(value) else output.EMPTY
 
 
 def number_fr(value) -> str:
     """« 1 234,5 »: French grouping, no trailing zeros."""
-    if value is None or value == "":
-        return "—"
-    value = Decimal(value)
-    whole_number = value == value.to_integral_value()
-    value = value.quantize(Decimal(1)) if whole_number else value.normalize()
-    sign = "-" if value < 0 else ""
-    whole, _, fraction = f"{abs(value):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        whole, tail = whole[:-3], whole[-3:]
-        groups.insert(0, tail)
-    text = THOUSANDS_SEP.join([whole, *groups])
-    return sign + text + ("," + fraction if fraction else "")
+    return output.format_number(_decimal(value)) if _known(value) else output.EMPTY
 
 
 register.filter("number", number_fr)
 
 
 @register.filter
+def year(value) -> str:
+    """« 2021 »: years, codes and ids are never grouped."""
+    return output.format_year(_decimal(value)) if _known(value) else output.EMPTY
+
+
+@register.filter
 def date_fr(value) -> str:
-    """« 31/12/2023 »; « — » when unknown."""
+    """« 31/12/2023 » (an instant is dated in Europe/Paris); « — » when unknown."""
     if not value:
-        return "—"
-    if isinstance(value, datetime.datetime):
-        value = value.date()
-    return value.strftime("%d/%m/%Y")
+        return output.EMPTY
+    return output.format_date(value)
+
+
+@register.filter
+def datetime_fr(value) -> str:
+    """« 30/11/2026 à 00:03 » in Europe/Paris (a date alone prints « 30/11/2026 »)."""
+    if not value:
+        return output.EMPTY
+    if not isinstance(value, datetime.datetime):
+        return output.format_date(value)
+    return output.format_datetime(value)
 
 
 @register.filter

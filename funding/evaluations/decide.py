@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from french.output import format_date
 from funding.enums import TrancheKind, TrancheStatus
 from funding.models import Evaluation, EvaluationStatus, Tranche
 from indicators.rules import format_euros_fr
@@ -13,7 +14,7 @@ from indicators.rules import format_euros_fr
 
 def _already_decided(evaluation: Evaluation) -> ValidationError:
     decided = Evaluation.objects.decided().filter(contract_id=evaluation.contract_id).first()
-    when = f" (évaluation au {decided.as_of:%d/%m/%Y})" if decided else ""
+    when = f" (évaluation au {format_date(decided.as_of)})" if decided else ""
     return ValidationError(
         "Le contrat %(reference)s a déjà une évaluation décidée%(when)s : "
         "une seule décision est possible par contrat.",
@@ -73,7 +74,7 @@ def evaluation_decide(*, evaluation: Evaluation, by) -> Evaluation:
     tranche._history_user = by
     tranche._change_reason = (
         f"Bonus décidé : {format_euros_fr(evaluation.bonus_amount)} "
-        f"(évaluation au {evaluation.as_of:%d/%m/%Y})"
+        f"(évaluation au {format_date(evaluation.as_of)})"
     )
     tranche.save(update_fields=["planned_amount"])
     evaluation.decided_at = timezone.now()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from french.output import format_date, format_datetime, format_iso_instant
 from funding.models import Evaluation, EvaluationStatus
 from indicators.rules import (
     format_euros_fr,
@@ -71,7 +72,7 @@ def evaluation_to_json(evaluation: Evaluation) -> dict:
         "reasons": list(evaluation.reasons),
         "status": evaluation.status,
         "errors": list(evaluation.errors),
-        "decided_at": evaluation.decided_at.isoformat() if evaluation.decided_at else None,
+        "decided_at": format_iso_instant(evaluation.decided_at) if evaluation.decided_at else None,
     }
 
 
@@ -91,12 +92,12 @@ def evaluation_headline_fr(evaluation: Evaluation) -> str:
 def evaluation_summary_fr(evaluation: Evaluation) -> str:
     """Several lines of French: the verdict, then each reason."""
     lines = [
-        f"{evaluation.contract.reference} au {evaluation.as_of:%d/%m/%Y} : "
+        f"{evaluation.contract.reference} au {format_date(evaluation.as_of)} : "
         f"{evaluation_headline_fr(evaluation)}"
     ]
     lines += [f"  • {reason}" for reason in evaluation.reasons]
     if evaluation.decided_at:
-        lines.append(f"  Décidée le {evaluation.decided_at:%d/%m/%Y}.")
+        lines.append(f"  Décidée le {format_datetime(evaluation.decided_at)}.")
     return "\n".join(lines)
 
 

@@ -43,7 +43,7 @@ def test_a_transition_action_moves_the_contract_and_logs_who_did_it(officer_clie
         ContractStatus.SIGNED,
         officer,
     )
-    assert _messages(response) == [f"Passé(s) au statut « Signé » : {contract.reference}."]
+    assert _messages(response) == [f"Passé au statut « Signé » : {contract.reference}."]
     assert contract.history.latest("history_date").history_user == officer
 
 

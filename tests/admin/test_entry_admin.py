@@ -108,7 +108,7 @@ def test_the_validate_action_changes_the_status_logs_it_and_mails_the_author(
             follow=True,
         )
 
-    assert "1 saisie(s) validée(s)." in response.content.decode()
+    assert "1 saisie validée." in response.content.decode()
     entry.refresh_from_db()
     assert (entry.status, entry.reviewer) == (EntryStatus.VALIDATED, officer)
     transition = EntryTransition.objects.get(entry=entry)

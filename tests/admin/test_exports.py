@@ -87,10 +87,10 @@ def test_formulas_are_neutralised_in_the_objectives_and_contracts_exports(
         )
     )
 
-    assert objectives[0][:3] == ["contrat", "objectif", "intitule"]
+    assert objectives[0][:3] == ["Contrat", "Objectif", "Intitulé"]
     assert objectives[1][2] == "'=1+1"
     (contract,) = contracts[1:]
-    assert contracts[0][6] == "porteur"
+    assert contracts[0][6] == "Structure porteuse"
     assert contract[6] == "'@SUM(A1)"
     assert contract[2] == "'-2+3"
     if file_format == XLSX:
@@ -118,7 +118,7 @@ def test_objectives_come_with_their_current_rates_and_verdicts(officer_client):
     )
 
     header, first = rows[0], rows[1]
-    assert header[-4:] == ["date_evaluation", "taux", "seuil", "atteint"]
+    assert header[-4:] == ["Date d'évaluation", "Taux d'atteinte", "Seuil", "Atteint"]
     assert first[:2] == ["COTTRI-2021-CALAISIS", "O1"]
     assert first[-3:] == ["0,8133", "1", "non"]  # 1220 / 1500, priority threshold 100 %
     api = officer_client.get("/api/exports/objectives").content.decode("utf-8-sig")
@@ -177,7 +177,10 @@ def test_officers_may_untick_columns(officer_client, formulas):
         },
     )
 
-    assert _csv_rows(response) == [["reference", "porteur"], ["COT-FORMULES", "'@SUM(A1)"]]
+    assert _csv_rows(response) == [
+        ["Référence", "Structure porteuse"],
+        ["COT-FORMULES", "'@SUM(A1)"],
+    ]
 
 
 def test_progress_entries_export_and_import_back(officer_client):
@@ -233,10 +236,11 @@ def test_evaluations_export_as_xlsx_with_numbers_and_dates(officer_client, offic
         )
     )
 
-    assert rows[0][:3] == ["contrat", "date_evaluation", "resultat"]
+    assert rows[0][:3] == ["Contrat", "Date d'évaluation", "Résultat"]
     (row,) = rows[1:]
     assert row[0] == "COTTRI-2021-CALAISIS"
     assert row[1] == datetime.datetime(2023, 12, 31)  # a date cell
+    assert row[2] == "Non éligible"  # the status label, not its code
     assert row[4] == 152371  # the cap, a number
 
 

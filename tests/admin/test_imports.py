@@ -40,7 +40,7 @@ def test_territories_are_created_or_updated_by_code(officer_client):
     preview, final = _import(officer_client, Territory, content)
 
     assert final is not None, preview.content.decode()
-    assert "Import terminé (territoires) : 1 ajout(s), 1 mise(s) à jour" in final.content.decode()
+    assert "Import terminé (territoires) : 1 ajout, 1 mise à jour" in final.content.decode()
     existing.refresh_from_db()
     assert existing.name == "CA Grand Calais Terres et Mers"
     assert existing.population == 104_513

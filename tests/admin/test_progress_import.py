@@ -151,7 +151,7 @@ def test_a_good_file_creates_entries_with_history_by_the_officer(officer_client,
     response = _confirm(officer_client, preview)
 
     assert response.status_code == 200
-    assert "Import terminé (saisies d&#x27;avancement) : 2 ajout(s)" in response.content.decode()
+    assert "Import terminé (saisies d&#x27;avancement) : 2 ajouts" in response.content.decode()
     first = ProgressEntry.objects.get(indicator=renovations)
     assert first.value == Decimal("420.5") and isinstance(first.value, Decimal)
     assert first.date == datetime.date(2021, 12, 31)

@@ -76,7 +76,7 @@ def test_chef_reports_officer_validates_chef_sees_the_new_rate(
     page.get_by_label("Choisir la saisie Km de pistes cyclables du 30/06/2022").check()
     page.get_by_label("Valider", exact=True).check(force=True)  # DSFR hides the native radio
     page.get_by_role("button", name="Appliquer").click()
-    page.get_by_text("1 saisie(s) validée(s)").wait_for()
+    page.get_by_text("1 saisie validée").wait_for()
     step("saisie-validee")
     page.get_by_role("button", name="Se déconnecter").click()
 
@@ -148,7 +148,7 @@ def test_chef_imports_a_french_spreadsheet_file(
     page.get_by_text("1 saisie à créer").wait_for()
     step("import-apercu")
     page.get_by_role("button", name="Confirmer l’import et soumettre").click()
-    page.get_by_text("1 saisie(s) créée(s)").wait_for()
+    page.get_by_text("1 saisie créée").wait_for()
     step("import-confirme")
     page.close()
 

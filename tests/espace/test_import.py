@@ -56,7 +56,7 @@ def test_preview_then_confirm_submits_every_row_with_history(
     with django_capture_on_commit_callbacks(execute=True):
         done = _confirm(client, preview)
 
-    assert "2 saisie(s) créée(s), 0 corrigée(s), soumises à la validation" in _text(done)
+    assert "2 saisies créées, 0 corrigée, soumises à la validation" in _text(done)
     entries = ProgressEntry.objects.order_by("date")
     assert [(e.date, e.value, e.status) for e in entries] == [
         (datetime.date(2022, 6, 30), Decimal("12.5"), EntryStatus.SUBMITTED),

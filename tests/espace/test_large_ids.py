@@ -28,6 +28,6 @@ def test_officer_validates_an_entry_whose_id_is_above_one_thousand(client, offic
         {"entries": ["1428"], "action": "validate", "note": ""},
         follow=True,
     )
-    assert "1 saisie(s) validée(s)." in response.content.decode()
+    assert "1 saisie validée." in response.content.decode()
     entry.refresh_from_db()
     assert entry.status == EntryStatus.VALIDATED

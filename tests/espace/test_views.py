@@ -224,12 +224,12 @@ def test_officer_validates_in_bulk_and_chefs_are_told(
     client.force_login(officer)
     url = reverse("espace:queue")
     page = client.get(url, {"territory": indicator_a.objective.contract.territory_id})
-    assert page.status_code == 200 and "2 saisie(s) soumise(s)" in page.text
+    assert page.status_code == 200 and "2 saisies soumises" in page.text
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             url, {"entries": [e.pk for e in entries], "action": "validate", "note": ""}, follow=True
         )
-    assert "2 saisie(s) validée(s)" in response.text
+    assert "2 saisies validées" in response.text
     assert set(ProgressEntry.objects.values_list("status", flat=True)) == {"validated"}
     assert EntryTransition.objects.filter(to_status="validated", by=officer).count() == 2
     assert [m.to for m in mail.outbox] == [["chefa@example.org"]] * 2

@@ -151,7 +151,7 @@ def test_admin_action_validates_only_submitted_entries(
     draft_a.refresh_from_db()
     assert (submitted_a.status, draft_a.status) == (EntryStatus.VALIDATED, EntryStatus.DRAFT)
     assert [str(m) for m in request._messages] == [
-        "1 saisie(s) validée(s).",
-        "1 saisie(s) non soumise(s) laissée(s) telle(s) quelle(s).",
+        "1 saisie validée.",
+        "1 saisie non soumise laissée telle quelle.",
     ]
     assert mail.outbox[0].to == ["chefa@example.org"]

@@ -46,9 +46,9 @@ def test_command_prints_a_french_summary_and_stores_the_snapshot():
         "sur un plafond de 152\u202f371\u00a0€",
         "  • O1 (prioritaire) : 81,3 % < 100 %",
     ]
-    assert "1 contrat(s) évalué(s), 1 nouvel(s) instantané(s)." in output
+    assert "1 contrat évalué, 1 nouvel instantané." in output
     assert Evaluation.objects.count() == 1
-    assert "0 nouvel(s) instantané(s)" in run("COTTRI-2021-CALAISIS")
+    assert "0 nouvel instantané" in run("COTTRI-2021-CALAISIS")
 
 
 def test_command_all_prints_one_json_object_per_line_at_the_given_date():

@@ -80,7 +80,7 @@ def test_long_names_are_wrapped_and_cut_and_overflow_is_counted():
     )
     engaged = quadrant_texts(svg)["engager"]
     assert engaged.count("•") == MAX_LINES - 1
-    assert "… et 12 autre(s), voir le tableau" in engaged
+    assert "… et 12 autres, voir le tableau" in engaged
     assert "Commune n° 20" in svg  # still in the text alternative
     ET.fromstring(svg)  # well-formed
 

@@ -6,6 +6,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from contracts.models import Contract
+from french.output import agree, format_count
 from funding.evaluations import contracts_evaluate, evaluation_summary_fr, evaluation_to_json
 
 
@@ -44,7 +45,8 @@ class Command(BaseCommand):
         if not as_json and options["verbosity"] >= 1:
             new = sum(1 for e in evaluations if e.created)
             self.stdout.write(
-                f"{len(evaluations)} contrat(s) évalué(s), {new} nouvel(s) instantané(s)."
+                f"{format_count(len(evaluations), 'contrat')} {agree(len(evaluations), 'évalué')}, "
+                f"{format_count(new, 'nouvel instantané', 'nouveaux instantanés')}."
             )
 
     def _contracts(self, references: list[str], all_contracts: bool) -> list[Contract]:

@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from french.output import format_count
 from indicators.progress_import import ProgressImportError, import_rights, progress_import
 
 
@@ -44,5 +45,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{result.created + result.updated} saisies {verb} "
             f"({result.created} créées, {result.updated} mises à jour) "
-            f"sur {len(result.contract_ids)} contrat(s)."
+            f"sur {format_count(len(result.contract_ids), 'contrat')}."
         )

@@ -1,12 +1,14 @@
 """`import_territories [--source DIR] [--region 32]`: load the Etalab découpage administratif."""
 
 import time
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import formats, translation
+from django.utils import translation
 
+from french.output import format_number
 from territories.etalab.importer import import_etalab
 from territories.etalab.reader import EtalabError, read_folder, select_region
 
@@ -53,7 +55,7 @@ class Command(BaseCommand):
                 f" {_n(report.epcis, 'EPCI', 'EPCI')}, {_n(report.communes, 'commune')} importés"
                 f" ({_fr(report.created)} créés, {_fr(report.updated)} mis à jour,"
                 f" {_fr(report.unchanged)} inchangés) en"
-                f" {formats.number_format(elapsed, 1)} s."
+                f" {format_number(Decimal(str(round(elapsed, 1))))} s."
             )
             self.stdout.write(
                 f"Adhésions aux EPCI : {_fr(report.memberships_added)} ajoutées,"
@@ -66,7 +68,7 @@ class Command(BaseCommand):
 
 
 def _fr(number: int) -> str:
-    return formats.number_format(number, force_grouping=True)
+    return format_number(number)
 
 
 def _n(number: int, singular: str, plural: str | None = None) -> str:

@@ -1,0 +1,51 @@
+"""French input: the numbers and dates a user types in a form or a spreadsheet.
+
+``parse_decimal`` accepts what ``french.output`` prints and what French users type or paste:
+ordinary, no-break (U+00A0) and narrow no-break (U+202F, U+2009 thin) spaces between thousands,
+a decimal comma or point (« 1 500,5 », « 1500.5 », « 1 500 »). ``parse_date`` accepts
+« JJ/MM/AAAA » and ISO « AAAA-MM-JJ ». Both raise ``ValueError`` with a French message that quotes
+the text; callers add the row, column or field.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal, InvalidOperation
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]")
+# Digits grouped by three with spaces (already removed) are checked on the raw text instead.
+_NUMBER = re.compile(r"[+-]?(\d+([.,]\d*)?|[.,]\d+)")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}([\s\u00a0\u202f\u2009\u2007]\d{3})+([.,]\d*)?$")
+
+
+def parse_decimal(text: str, *, allow_negative: bool = False) -> Decimal:
+    """« 1 500,5 » → ``Decimal("1500.5")``.
+
+    Spaces between digits must group them by three (« 1 5 » is refused: probably two values).
+    Raises ``ValueError`` (« nombre invalide « … » », « la valeur doit être positive ou nulle »).
+    """
+    raw = str(text).strip()
+    compact = _SPACES.sub("", raw)
+    if not _NUMBER.fullmatch(compact) or (compact != raw and not _GROUPED.match(raw)):
+        raise ValueError(f"nombre invalide « {text} »")
+    try:
+        value = Decimal(compact.replace(",", "."))
+    except InvalidOperation:
+        raise ValueError(f"nombre invalide « {text} »") from None
+    if not value.is_finite():
+        raise ValueError(f"nombre invalide « {text} »")
+    if value < 0 and not allow_negative:
+        raise ValueError(f"la valeur doit être positive ou nulle (« {text} »)")
+    return value
+
+
+def parse_date(text: str) -> datetime.date:
+    """« 31/12/2023 » or « 2023-12-31 » → ``date(2023, 12, 31)``; ``ValueError`` otherwise."""
+    raw = str(text).strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(raw, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"date invalide « {text} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
