@@ -26,7 +26,12 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from contracts.documents.exporter import plain
 from cotri.formulas import FORMULA_TRIGGERS, neutralise
-from funding.evaluations import contract_evaluation_preview, evaluation_to_json
+from funding.evaluations import (
+    UNAVAILABLE_FR,
+    contract_evaluation_preview,
+    evaluation_is_public,
+    evaluation_to_json,
+)
 from indicators.models import Indicator, Objective
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -265,7 +270,12 @@ def progress_table(entries) -> Table:
 EVALUATION_COLUMNS = (
     Column("contrat", "texte", "", "Référence du contrat"),
     Column("date_evaluation", "date", "", "Date de l'évaluation"),
-    Column("resultat", "texte", "", "eligible, not_eligible ou configuration_error"),
+    Column(
+        "resultat",
+        "texte",
+        "",
+        "eligible, not_eligible, configuration_error (agents) ou unavailable (public)",
+    ),
     Column("eligible", "booléen", "", "Éligible au bonus"),
     Column("plafond", "décimal", "€", "Plafond du bonus"),
     Column("montant", "décimal", "€", "Montant du bonus"),
@@ -275,19 +285,22 @@ EVALUATION_COLUMNS = (
 )
 
 
-def evaluations_table(evaluations) -> Table:
+def evaluations_table(evaluations, *, public: bool = False) -> Table:
+    """One row per evaluation. ``public``: a configuration error reads « unavailable » and
+    « Évaluation du bonus non disponible » instead of its errors (officers only see those)."""
     evaluations = evaluations.select_related("contract").order_by(
         "contract__reference", "as_of", "created_at"
     )
+    hidden = public and (lambda e: not evaluation_is_public(e))
     rows = (
         (
             e.contract.reference,
             e.as_of,
-            e.status,
+            "unavailable" if hidden and hidden(e) else e.status,
             e.eligible,
             e.bonus_cap,
             e.bonus_amount,
-            " | ".join(e.reasons),
+            UNAVAILABLE_FR if hidden and hidden(e) else " | ".join(e.reasons),
             e.created_at,
             e.decided_at,
         )

@@ -9,7 +9,9 @@ Public API (keyword-only services):
 - ``contract_evaluation_preview(*, contract, as_of=None)``: the stored snapshot for the current
   inputs, or an unsaved one; writes nothing.
 - ``evaluation_decide(*, evaluation, by)``: the amount becomes the bonus tranche's planned amount.
-- ``evaluation_to_json(evaluation)``: the JSON of interfaces.md; ``evaluation_summary_fr``.
+- ``evaluation_to_json(evaluation)``: the JSON of interfaces.md; ``evaluation_summary_fr``;
+  ``evaluation_to_public_json`` / ``evaluation_is_public``: what the public reads (a
+  configuration error is « Évaluation du bonus non disponible »).
 - ``default_as_of(contract, today)``: the earlier of today and the contract's end.
 
 Which entries count: validated ones dated on or before the evaluation date (their review time
@@ -19,21 +21,27 @@ breaks ties of ``latest`` indicators); submitted ones on or before it are shown 
 from .decide import evaluation_decide
 from .loading import default_as_of
 from .output import (
+    UNAVAILABLE_FR,
     evaluation_headline_fr,
+    evaluation_is_public,
     evaluation_summary_fr,
     evaluation_to_json,
+    evaluation_to_public_json,
     objective_rows_fr,
 )
 from .service import contract_evaluate, contract_evaluation_preview, contracts_evaluate
 
 __all__ = [
+    "UNAVAILABLE_FR",
     "contract_evaluate",
     "contract_evaluation_preview",
     "contracts_evaluate",
     "default_as_of",
     "evaluation_decide",
     "evaluation_headline_fr",
+    "evaluation_is_public",
     "evaluation_summary_fr",
     "evaluation_to_json",
+    "evaluation_to_public_json",
     "objective_rows_fr",
 ]
