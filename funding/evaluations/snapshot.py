@@ -83,12 +83,17 @@ def _indicator_inputs(row: IndicatorRow) -> list:
         spec.kind,
         spec.direction,
         spec.accumulation,
-        plain(spec.baseline),
-        plain(spec.target),
+        decimal_text(spec.baseline),
+        decimal_text(spec.target),
         row.validated_count,
         row.submitted_count,
         [
-            [str(e.date), e.status, plain(e.value), e.validated_at and e.validated_at.isoformat()]
+            [
+                str(e.date),
+                e.status,
+                decimal_text(e.value),
+                e.validated_at and e.validated_at.isoformat(),
+            ]
             for e in row.entries
         ],
     ]
@@ -103,12 +108,13 @@ def fingerprint(inputs: ContractInputs) -> str:
         contract.population,
         contract.start and str(contract.start),
         contract.end and str(contract.end),
+        # Normalised: "1" and "1.00" (a contract in memory, the same read back) are one input.
         [
-            plain(rule.per_inhabitant),
-            plain(rule.objective_threshold),
-            plain(rule.priority_threshold),
+            decimal_text(rule.per_inhabitant),
+            decimal_text(rule.objective_threshold),
+            decimal_text(rule.priority_threshold),
             rule.priority_count,
-            plain(rule.cap),
+            decimal_text(rule.cap),
             rule.mode,
         ],
         [
