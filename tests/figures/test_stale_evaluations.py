@@ -13,7 +13,7 @@ from cotri.celery import app
 from funding.evaluations import contract_evaluate, evaluation_decide, evaluation_inputs_changed
 from funding.models import Evaluation
 from indicators.enums import EntryStatus
-from indicators.models import Indicator, Objective
+from indicators.models import Objective, ProgressEntry
 from tests.factories import IndicatorFactory
 from tests.funding.evaluation_builders import calaisis_contract, entry, indicator_of
 
@@ -58,11 +58,10 @@ def _new_indicator(contract):
     IndicatorFactory(objective=Objective.objects.get(contract=contract, code="O5"), code="bis")
 
 
-def _indicator_deleted(contract):
-    Indicator.objects.get(
-        objective__contract=contract, code="haies"
-    ).progress_entries.all().delete()
-    Indicator.objects.get(objective__contract=contract, code="haies").delete()
+def _objective_deleted(contract):
+    objective = Objective.objects.get(contract=contract, code="O7")
+    ProgressEntry.objects.filter(indicator__objective=objective).delete()
+    objective.delete()
 
 
 def _validated(contract):
@@ -74,7 +73,16 @@ def _submitted(contract):
     entry(renovations, "12.5", on=datetime.date(2023, 9, 30), status=EntryStatus.SUBMITTED)
 
 
-CHANGES = [_population, _rule, _priority, _target, _new_indicator, _validated, _submitted]
+CHANGES = [
+    _population,
+    _rule,
+    _priority,
+    _target,
+    _new_indicator,
+    _objective_deleted,
+    _validated,
+    _submitted,
+]
 
 
 # These tests commit for real: the scheduler's callbacks run on commit as in production. The
