@@ -22,6 +22,7 @@ from contracts.models import (
 from contracts.services import contract_set_status
 from cotri.admin_exports import ContractExportResource
 from french.output import agree, format_count
+from funding.admin_evaluation import warn_if_misconfigured
 from funding.enums import Funder
 from funding.models import Tranche
 from funding.services import contract_bonus_cap, contract_funding_totals
@@ -266,6 +267,10 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_objective_count=Count("objectives"))
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        warn_if_misconfigured(request, form.instance)  # objectives and rule as just saved
 
     @admin.display(description="territoire", ordering="territory__name")
     def territory_name(self, obj):

@@ -35,7 +35,12 @@ from contracts.documents.exporter import plain
 from contracts.enums import ContractStatus
 from cotri.formulas import FORMULA_TRIGGERS, neutralise
 from french import output
-from funding.evaluations import contract_evaluation_preview, evaluation_to_json
+from funding.evaluations import (
+    UNAVAILABLE_FR,
+    contract_evaluation_preview,
+    evaluation_is_public,
+    evaluation_to_json,
+)
 from funding.models import EvaluationStatus
 from indicators.enums import Accumulation, Direction, IndicatorKind
 from indicators.models import Indicator, Objective
@@ -372,7 +377,7 @@ EVALUATION_COLUMNS = (
         "resultat",
         "texte",
         "",
-        "eligible, not_eligible ou configuration_error",
+        "eligible, not_eligible, configuration_error (agents) ou unavailable (public)",
         title="Résultat",
         labels=dict(EvaluationStatus.choices),
     ),
@@ -385,19 +390,22 @@ EVALUATION_COLUMNS = (
 )
 
 
-def evaluations_table(evaluations) -> Table:
+def evaluations_table(evaluations, *, public: bool = False) -> Table:
+    """One row per evaluation. ``public``: a configuration error reads « unavailable » and
+    « Évaluation du bonus non disponible » instead of its errors (officers only see those)."""
     evaluations = evaluations.select_related("contract").order_by(
         "contract__reference", "as_of", "created_at"
     )
+    hidden = public and (lambda e: not evaluation_is_public(e))
     rows = (
         (
             e.contract.reference,
             e.as_of,
-            e.status,
+            "unavailable" if hidden and hidden(e) else e.status,
             e.eligible,
             e.bonus_cap,
             e.bonus_amount,
-            " | ".join(e.reasons),
+            UNAVAILABLE_FR if hidden and hidden(e) else " | ".join(e.reasons),
             e.created_at,
             e.decided_at,
         )

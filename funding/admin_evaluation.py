@@ -22,16 +22,19 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from contracts.models import Contract
 from cotri.admin_exports import EvaluationExportResource
 from french.output import format_date
 from funding.enums import TrancheKind
 from funding.evaluations import (
+    contract_entries_under_review,
+    contract_evaluation_preview,
     contracts_evaluate,
     evaluation_decide,
     evaluation_headline_fr,
+    evaluation_inputs_changed,
     objective_rows_fr,
 )
 from funding.models import Evaluation, EvaluationStatus, Tranche
@@ -149,6 +152,8 @@ class EvaluationAdmin(EvaluationDisplayMixin, CotriExportMixin, admin.ModelAdmin
         "amount_display",
         "cap_display",
         "decided_display",
+        "freshness_display",
+        "errors_display",
         "created_at",
     )
     list_display_links = ("contract_reference", "as_of")
@@ -195,6 +200,23 @@ class EvaluationAdmin(EvaluationDisplayMixin, CotriExportMixin, admin.ModelAdmin
     @admin.display(description="contrat", ordering="contract__reference")
     def contract_reference(self, obj):
         return obj.contract.reference
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_staleness()
+
+    @admin.display(description="données", ordering="is_stale")
+    def freshness_display(self, obj):
+        if getattr(obj, "is_stale", False):
+            return format_html('<strong style="color: #b34000;">{}</strong>', "modifiées depuis")
+        return "à jour"
+
+    @admin.display(description="erreurs de configuration")
+    def errors_display(self, obj):
+        if obj.status != EvaluationStatus.CONFIGURATION_ERROR:
+            return "—"
+        return format_html_join(
+            "", '<div style="color: #ba2121;">{}</div>', ((e["message"],) for e in obj.errors)
+        )
 
     @admin.display(description="règle du bonus appliquée")
     def rule_display(self, obj):
@@ -270,6 +292,8 @@ class EvaluationAdmin(EvaluationDisplayMixin, CotriExportMixin, admin.ModelAdmin
             "tranche": tranche,
             "other_decided": other,
             "newer_exists": newer,
+            "stale": evaluation_inputs_changed(evaluation=evaluation),
+            "under_review": contract_entries_under_review(contract_id=evaluation.contract_id),
             "action_field": action_field,
         }
         return TemplateResponse(
@@ -315,6 +339,23 @@ class EvaluationAdmin(EvaluationDisplayMixin, CotriExportMixin, admin.ModelAdmin
                 ),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+
+def warn_if_misconfigured(request, contract: Contract) -> None:
+    """After an officer saves a contract: an admin warning listing its configuration errors
+    (the evaluation of the saved data, computed and not stored). The public never reads them."""
+    evaluation = contract_evaluation_preview(contract=contract)
+    if evaluation.status != EvaluationStatus.CONFIGURATION_ERROR:
+        return
+    messages.warning(
+        request,
+        format_html(
+            "Erreur de configuration : le bonus de {} ne peut pas être évalué "
+            "(le public lit « évaluation du bonus non disponible »).<ul>{}</ul>",
+            contract.reference,
+            format_html_join("", "<li>{}</li>", ((e["message"],) for e in evaluation.errors)),
+        ),
+    )
 
 
 def _change_url(evaluation: Evaluation) -> str:

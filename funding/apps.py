@@ -8,6 +8,7 @@ class FundingConfig(AppConfig):
 
     def ready(self):
         # funding is the top app: it may listen to indicators (never the reverse).
+        from contracts.models import Contract
         from indicators.models import Indicator, Objective, ProgressEntry
         from indicators.signals import progress_changed
 
@@ -17,4 +18,5 @@ class FundingConfig(AppConfig):
             signal.connect(signals.entry_changed, sender=ProgressEntry, dispatch_uid="eval-entry")
             signal.connect(signals.objective_changed, sender=Objective, dispatch_uid="eval-obj")
             signal.connect(signals.indicator_changed, sender=Indicator, dispatch_uid="eval-ind")
+        post_save.connect(signals.contract_changed, sender=Contract, dispatch_uid="eval-contract")
         progress_changed.connect(signals.progress_changed, dispatch_uid="eval-progress")

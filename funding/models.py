@@ -102,9 +102,37 @@ class EvaluationLocked(ValidationError):
 DECISION_FIELDS = frozenset({"decided_at", "decided_by"})
 
 
+def _stale_condition() -> Q:
+    """An evaluation is stale when its contract's inputs changed after the last check of them,
+    or when that check gave another snapshot (see ``EvaluationInputs``)."""
+    mark = "contract__evaluation_inputs__"
+    return Q(**{f"{mark}changed_at__isnull": False}) & (
+        Q(**{f"{mark}checked_at__isnull": True})
+        | Q(**{f"{mark}checked_at__lt": F(f"{mark}changed_at")})
+        | ~Q(fingerprint=F(f"{mark}fingerprint"))
+    )
+
+
 class EvaluationQuerySet(models.QuerySet):
     def decided(self) -> "EvaluationQuerySet":
         return self.filter(decided_at__isnull=False)
+
+    def stale(self) -> "EvaluationQuerySet":
+        """Evaluations whose inputs changed since they were computed (re-evaluate first)."""
+        return self.filter(_stale_condition())
+
+    def fresh(self) -> "EvaluationQuerySet":
+        return self.exclude(pk__in=self.stale().values("pk"))
+
+    def with_staleness(self) -> "EvaluationQuerySet":
+        """Annotate ``is_stale`` (bool), in the same query."""
+        return self.annotate(
+            is_stale=models.Case(
+                models.When(_stale_condition(), then=models.Value(True)),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            )
+        )
 
     def latest_first(self) -> "EvaluationQuerySet":
         return self.order_by("-as_of", "-created_at", "-pk")
@@ -123,6 +151,36 @@ class EvaluationQuerySet(models.QuerySet):
                 "Une évaluation décidée ne peut pas être supprimée.", code="evaluation_decided"
             )
         return super().delete()
+
+
+class EvaluationInputs(models.Model):
+    """When a contract's evaluation inputs last changed, and what the last check of them gave.
+
+    ``changed_at`` is set after the commit of any change to what an evaluation reads (reference
+    population, dates, bonus rule, objectives, priority flags, indicators, targets, entries) by
+    the same scheduler that enqueues the re-evaluation (funding.tasks). Each evaluation run
+    records ``checked_at`` (when it *started* reading) and the ``fingerprint`` it found. A
+    snapshot is fresh when the last check started after the last change and found its
+    fingerprint; ``Evaluation.objects.stale()`` lists the others.
+    """
+
+    contract = models.OneToOneField(
+        "contracts.Contract",
+        verbose_name="contrat",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="evaluation_inputs",
+    )
+    changed_at = models.DateTimeField("données modifiées le", null=True)
+    checked_at = models.DateTimeField("données évaluées le", null=True)
+    fingerprint = models.CharField("empreinte des données évaluées", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "état des données évaluées"
+        verbose_name_plural = "états des données évaluées"
+
+    def __str__(self) -> str:
+        return f"Données évaluées du contrat n° {self.contract_id}"
 
 
 class Evaluation(models.Model):

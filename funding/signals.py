@@ -11,13 +11,21 @@ from .tasks import (
     schedule_objective_evaluation,
 )
 
-# A validation, a correction of a validated value, or a validated entry sent back for review.
-RESCORING_STATUSES = frozenset({EntryStatus.VALIDATED, EntryStatus.RETURNED})
+# A validation, a correction of a validated value, a validated entry sent back for review, or a
+# submitted value (the snapshot shows pending values): drafts are no input of an evaluation.
+RESCORING_STATUSES = frozenset({EntryStatus.VALIDATED, EntryStatus.RETURNED, EntryStatus.SUBMITTED})
 
 
 def entry_changed(sender, instance, raw=False, **kwargs):
     if not raw and instance.status in RESCORING_STATUSES:
         schedule_indicator_evaluation(instance.indicator_id)
+
+
+def contract_changed(sender, instance, raw=False, **kwargs):
+    """Reference population, dates, bonus rule… (a save that changes nothing gives back the same
+    snapshot: evaluations are idempotent)."""
+    if not raw:
+        schedule_contract_evaluation(instance.pk)
 
 
 def objective_changed(sender, instance, raw=False, **kwargs):

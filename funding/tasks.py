@@ -17,10 +17,12 @@ from datetime import date
 from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
-from django.db import OperationalError, transaction
+from django.db import DatabaseError, OperationalError, transaction
+from django.utils import timezone
 
 from contracts.models import Contract
 from funding.evaluations import contract_evaluate
+from funding.models import EvaluationInputs
 from indicators.models import Indicator, Objective
 
 logger = logging.getLogger(__name__)
@@ -91,8 +93,23 @@ def enqueue_contract_evaluation(contract_id: int, *, countdown: int | None = Non
     return True
 
 
+def inputs_changed(contract_id: int) -> bool:
+    """The contract's evaluation inputs changed (committed): mark its snapshots stale until the
+    next evaluation reads them (``EvaluationInputs``), then enqueue that evaluation."""
+    try:
+        marks = EvaluationInputs.objects.filter(contract_id=contract_id)
+        if not marks.update(changed_at=timezone.now()):
+            EvaluationInputs.objects.update_or_create(
+                contract_id=contract_id, defaults={"changed_at": timezone.now()}
+            )
+    except DatabaseError:  # a contract deleted meanwhile: nothing left to mark
+        logger.warning("Contrat %s : changement de données non enregistré", contract_id)
+    return enqueue_contract_evaluation(contract_id)
+
+
 def schedule_contract_evaluation(contract_id: int | None) -> None:
-    """After the current transaction commits, evaluate the contract (once per burst)."""
+    """After the current transaction commits, mark the contract's evaluation inputs as changed
+    and evaluate it (once per burst)."""
     if contract_id is None:
         return
     connection = transaction.get_connection()
@@ -103,7 +120,7 @@ def schedule_contract_evaluation(contract_id: int | None) -> None:
         for _savepoints, callback, _robust in connection.run_on_commit
     ):
         return
-    callback = functools.partial(enqueue_contract_evaluation, contract_id)
+    callback = functools.partial(inputs_changed, contract_id)
     callback.evaluation_contract_id = contract_id
     # robust: an unavailable broker must not turn a committed validation into an error page.
     transaction.on_commit(callback, robust=True)

@@ -3,17 +3,15 @@
 from datetime import date
 
 from django.http import HttpRequest, JsonResponse
-from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from contracts.documents.exporter import contract_document_export, plain
 from contracts.enums import ContractStatus
 from funding.evaluations import (
-    contract_evaluate,
     contract_evaluation_preview,
-    default_as_of,
     evaluation_to_json,
+    evaluation_to_public_json,
 )
 from indicators.enums import EntryStatus
 from indicators.models import Objective
@@ -159,7 +157,9 @@ def _legacy_error(message: str, status: int) -> JsonResponse:
     summary="Évaluation du bonus",
     description=(
         "L'évaluation du bonus de 3e année à `as_of` (par défaut : la plus proche d'aujourd'hui "
-        "et de la fin du contrat). Une demande anonyme à une autre date n'enregistre rien."
+        "et de la fin du contrat) : l'instantané enregistré pour les données actuelles, sinon "
+        "le même calcul, non enregistré (une lecture n'écrit jamais). Pour le public, une "
+        "évaluation en erreur de configuration se lit « Évaluation du bonus non disponible »."
     ),
 )
 def contract_evaluation(
@@ -181,9 +181,9 @@ def contract_evaluation(
                 "(par exemple 2023-12-31).",
                 400,
             )
-    default = day is None or day == default_as_of(contract, timezone.localdate())
-    if is_officer(request.user) or default:
-        evaluation = contract_evaluate(contract=contract, as_of=day)
-    else:
-        evaluation = contract_evaluation_preview(contract=contract, as_of=day)
-    return JsonResponse(evaluation_to_json(evaluation), json_dumps_params=JSON_OPTIONS)
+    # A GET never writes (issue 17): the stored snapshot of the current inputs, or the same
+    # evaluation computed and not stored. Snapshots are stored by tasks and officers' actions.
+    evaluation = contract_evaluation_preview(contract=contract, as_of=day)
+    officer = is_officer(request.user)
+    data = evaluation_to_json(evaluation) if officer else evaluation_to_public_json(evaluation)
+    return JsonResponse(data, json_dumps_params=JSON_OPTIONS)

@@ -44,7 +44,8 @@ def dataset_table(dataset: Dataset, user) -> exports.Table:
         if not is_officer(user):
             entries = entries.filter(status=EntryStatus.VALIDATED)
         return exports.progress_table(entries)
-    return exports.evaluations_table(Evaluation.objects.filter(contract__in=contracts))
+    evaluations = Evaluation.objects.filter(contract__in=contracts)
+    return exports.evaluations_table(evaluations, public=not is_officer(user))
 
 
 def file_response(table: exports.Table, file_format: FileFormat) -> HttpResponse:

@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 
 from contracts.models import Contract, GovernanceBody, Incontournable
 from cotri.public.charts import actor_map, progress_bar, progress_chart
+from funding.evaluations import evaluation_is_public
 from funding.evaluations.loading import contract_rule, default_as_of
 from funding.models import Evaluation, Tranche
 from funding.services import FundingTotals, tranche_planned_amount
@@ -85,6 +86,11 @@ class Fiche:
     population: int | None = None
     population_vintage: int | None = None
     extra: dict = field(default_factory=dict)
+
+    @property
+    def evaluation_public(self) -> bool:
+        """Whether the bonus verdict may be shown (a configuration error never is)."""
+        return self.evaluation is not None and evaluation_is_public(self.evaluation)
 
     @property
     def priority_count(self) -> int:

@@ -6,15 +6,31 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
 from contracts.enums import ContractStatus
 from contracts.models import Contract, Programme
-from funding.evaluations.loading import default_as_of
-from indicators.enums import EntryStatus
+from cotri.public.overview_cache import overview_data
+from indicators.enums import Accumulation, EntryStatus
 from indicators.models import Indicator, IndicatorDefinition, ProgressEntry
-from indicators.rules import EntryValue, IndicatorSpec, indicator_level
 from territories.enums import TerritoryKind
 from territories.models import Membership, Territory
 
@@ -42,7 +58,8 @@ class OverviewFilters:
 class Row:
     contract: Contract
     departements: list[str]
-    population: int | None
+    population: int | None  # reference population frozen at signature (the bonus cap's)
+    etalab_population: int | None  # the territory's population municipale (Etalab)
 
 
 @dataclass
@@ -53,10 +70,10 @@ class CatalogueTotal:
 
 
 @dataclass
-class Overview:
-    filters: OverviewFilters
+class OverviewData:
+    """What the overview shows before filters: cached per generation (``overview_data``)."""
+
     rows: list[Row]
-    published_count: int
     programmes: list[Programme]
     statuses: list[tuple[str, str]]
     departements: list[str]
@@ -64,8 +81,24 @@ class Overview:
     by_status: list[tuple[str, int]]
     region: Territory | None
     covered_population: int
+    covered_vintage: int | None
     coverage: Decimal | None
     catalogue: list[CatalogueTotal] = field(default_factory=list)
+
+
+@dataclass
+class Overview:
+    filters: OverviewFilters
+    data: OverviewData
+    rows: list[Row]  # the filtered rows
+    page: Page
+
+    def __getattr__(self, name: str):  # the unfiltered figures: overview.coverage…
+        return getattr(self.data, name)
+
+    @property
+    def published_count(self) -> int:
+        return len(self.data.rows)
 
 
 def _departements(contracts: list[Contract]) -> dict[int, list[str]]:
@@ -81,41 +114,73 @@ def _departements(contracts: list[Contract]) -> dict[int, list[str]]:
     return {c.pk: sorted(result[c.territory_id]) for c in contracts}
 
 
-def _catalogue_totals(contracts: list[Contract]) -> list[CatalogueTotal]:
-    """Per catalogue indicator, the sum of the levels reached (validated values) — two queries."""
+def _catalogue_totals(published: QuerySet[Contract]) -> list[CatalogueTotal]:
+    """Per catalogue indicator, the sum of the levels reached (validated values) — computed by
+    the database in one aggregate, then one query for the definitions.
+
+    Each indicator's level is the one of the rules (``indicators.rules.indicator_level``) at its
+    contract's default date (the earlier of today and the contract's end): ``sum``, its baseline
+    plus the validated values dated on or before it; ``latest``, the latest of them (later
+    review, then later entry, on a tie), else the baseline."""
     today = timezone.localdate()
-    as_of = {c.pk: default_as_of(c, today) for c in contracts}
-    indicators = list(
-        Indicator.objects.filter(
-            objective__contract__in=contracts, definition__isnull=False
-        ).select_related("definition", "objective")
+    counted = ProgressEntry.objects.filter(
+        indicator=OuterRef("pk"), status=EntryStatus.VALIDATED, date__lte=today
+    ).filter(
+        Q(indicator__objective__contract__end__isnull=True)
+        | Q(date__lte=OuterRef("objective__contract__end"))
     )
-    entries: dict[int, list[EntryValue]] = defaultdict(list)
-    rows = ProgressEntry.objects.filter(
-        indicator__in=indicators, status=EntryStatus.VALIDATED
-    ).values_list("indicator_id", "value", "date", "reviewed_at")
-    for indicator_id, value, day, reviewed_at in rows:
-        entries[indicator_id].append(EntryValue(value, day, EntryStatus.VALIDATED, reviewed_at))
-    totals: dict[int, CatalogueTotal] = {}
-    contracts_of: dict[int, set[int]] = defaultdict(set)
-    for indicator in indicators:
-        spec = IndicatorSpec(
-            indicator.code,
-            indicator.kind,
-            indicator.direction,
-            indicator.accumulation,
-            indicator.baseline,
-            indicator.target,
+    decimal = DecimalField(max_digits=30, decimal_places=4)
+    summed = Subquery(
+        counted.order_by().values("indicator").annotate(total=Sum("value")).values("total"),
+        output_field=decimal,
+    )
+    latest = Subquery(
+        counted.order_by("-date", F("reviewed_at").desc(nulls_last=True), "-pk").values("value")[
+            :1
+        ],
+        output_field=decimal,
+    )
+    level = Case(
+        When(
+            accumulation=Accumulation.SUM,
+            then=F("baseline") + Coalesce(summed, Value(Decimal(0)), output_field=decimal),
+        ),
+        default=Coalesce(latest, F("baseline"), output_field=decimal),
+        output_field=decimal,
+    )
+    rows = (
+        Indicator.objects.filter(objective__contract__in=published, definition__isnull=False)
+        .annotate(level=level)
+        .values("definition_id")
+        .annotate(
+            total=Sum("level", output_field=decimal),
+            contracts=Count("objective__contract_id", distinct=True),
         )
-        level = indicator_level(spec, entries[indicator.pk], as_of[indicator.objective.contract_id])
-        total = totals.setdefault(
-            indicator.definition_id, CatalogueTotal(indicator.definition, Decimal(0), 0)
-        )
-        total.total += level
-        contracts_of[indicator.definition_id].add(indicator.objective.contract_id)
-    for definition_id, total in totals.items():
-        total.contract_count = len(contracts_of[definition_id])
-    return sorted(totals.values(), key=lambda t: t.definition.label)
+        .order_by()
+    )
+    totals = {r["definition_id"]: (r["total"], r["contracts"]) for r in rows}
+    definitions = IndicatorDefinition.objects.filter(pk__in=totals)
+    result = [CatalogueTotal(d, Decimal(totals[d.pk][0]), totals[d.pk][1]) for d in definitions]
+    return sorted(result, key=lambda t: t.definition.label)
+
+
+def _coverage(published: QuerySet[Contract]) -> tuple[int, int | None]:
+    """Population living in the engaged territories, each commune once, in one query.
+
+    The engaged territories and their members, down to three levels (groupement → EPCI →
+    commune), are gathered; the ones without members of their own (communes, or a territory
+    whose members are not loaded) are counted once each, with their Etalab population
+    (``Territory.population``). So a commune inside an EPCI and inside a syndicat mixte that
+    both have a contract counts once. Returns (population, latest vintage)."""
+    engaged = published.values("territory_id")
+    level1 = Membership.objects.filter(group_id__in=engaged).values("member_id")
+    level2 = Membership.objects.filter(group_id__in=level1).values("member_id")
+    level3 = Membership.objects.filter(group_id__in=level2).values("member_id")
+    leaves = Territory.objects.filter(
+        Q(pk__in=engaged) | Q(pk__in=level1) | Q(pk__in=level2) | Q(pk__in=level3)
+    ).exclude(Exists(Membership.objects.filter(group_id=OuterRef("pk"))))
+    found = leaves.aggregate(population=Sum("population"), vintage=Max("population_vintage"))
+    return found["population"] or 0, found["vintage"]
 
 
 def _region(contracts: list[Contract]) -> Territory | None:
@@ -127,23 +192,49 @@ def _region(contracts: list[Contract]) -> Territory | None:
     return regions[0] if regions else None
 
 
-def load_overview(filters: OverviewFilters) -> Overview:
+PAGE_SIZE = 50
+
+
+def build_overview_data() -> OverviewData:
+    """The overview from the database, in a constant number of queries (six)."""
+    published_qs = Contract.objects.published()
     published = list(
-        Contract.objects.published()
-        .select_related("programme", "territory")
-        .order_by("territory__name", "reference")
+        published_qs.select_related("programme", "territory").order_by(
+            "territory__name", "reference"
+        )
     )
     departements = _departements(published)
-    rows = [Row(c, departements[c.pk], c.population or c.territory.population) for c in published]
+    rows = [Row(c, departements[c.pk], c.population, c.territory.population) for c in published]
     region = _region(published)
-    # A territory with several contracts counts once.
-    covered = {r.contract.territory_id: r.contract.territory.population or 0 for r in rows}
-    covered_population = sum(covered.values())
+    covered_population, covered_vintage = _coverage(published_qs)
     coverage = None
     if region is not None and region.population:
         coverage = min(Decimal(covered_population) / Decimal(region.population), Decimal(1))
-    catalogue = _catalogue_totals(published)
+    counts_programme = defaultdict(int)
+    counts_status = defaultdict(int)
+    for row in rows:
+        counts_programme[str(row.contract.programme)] += 1
+        counts_status[row.contract.get_status_display()] += 1
+    return OverviewData(
+        rows=rows,
+        programmes=sorted({r.contract.programme for r in rows}, key=lambda p: p.code),
+        statuses=[
+            (value, label)
+            for value, label in ContractStatus.choices
+            if value != ContractStatus.DRAFT and any(r.contract.status == value for r in rows)
+        ],
+        departements=sorted({d for r in rows for d in r.departements}),
+        by_programme=sorted(counts_programme.items()),
+        by_status=sorted(counts_status.items()),
+        region=region,
+        covered_population=covered_population,
+        covered_vintage=covered_vintage,
+        coverage=coverage,
+        catalogue=_catalogue_totals(published_qs),
+    )
 
+
+def _filtered(rows: list[Row], filters: OverviewFilters) -> list[Row]:
     shown = rows
     if filters.programme:
         shown = [r for r in shown if r.contract.programme.code == filters.programme]
@@ -161,28 +252,12 @@ def load_overview(filters: OverviewFilters) -> Overview:
             or needle in r.contract.reference.casefold()
             or needle in r.contract.holder.casefold()
         ]
-    programmes = sorted({r.contract.programme for r in rows}, key=lambda p: p.code)
-    counts_programme = defaultdict(int)
-    counts_status = defaultdict(int)
-    for row in rows:
-        counts_programme[str(row.contract.programme)] += 1
-        counts_status[row.contract.get_status_display()] += 1
-    statuses = [
-        (value, label)
-        for value, label in ContractStatus.choices
-        if value != ContractStatus.DRAFT and any(r.contract.status == value for r in rows)
-    ]
-    return Overview(
-        filters=filters,
-        rows=shown,
-        published_count=len(rows),
-        programmes=programmes,
-        statuses=statuses,
-        departements=sorted({d for r in rows for d in r.departements}),
-        by_programme=sorted(counts_programme.items()),
-        by_status=sorted(counts_status.items()),
-        region=region,
-        covered_population=covered_population,
-        coverage=coverage,
-        catalogue=catalogue,
-    )
+    return shown
+
+
+def load_overview(filters: OverviewFilters, page: str | int | None = 1) -> Overview:
+    """The overview (cached, see cotri.public.cache) with the filtered rows, one page of them
+    (``PAGE_SIZE`` rows; a page number out of range gives the last page)."""
+    data = overview_data()
+    shown = _filtered(data.rows, filters)
+    return Overview(filters, data, shown, Paginator(shown, PAGE_SIZE).get_page(page))

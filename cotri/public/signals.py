@@ -11,6 +11,7 @@ from django.db.models.signals import post_delete, post_save
 
 from contracts.models import Contract, GovernanceBody
 from cotri.public.cache import bump_fiche_generation
+from cotri.public.overview_cache import bump_overview_generation
 from cotri.public.tasks import schedule_fiche_pdf
 from funding.models import Evaluation, Tranche
 from indicators.enums import EntryStatus
@@ -42,6 +43,7 @@ SHOWN_STATUSES = frozenset({EntryStatus.VALIDATED, EntryStatus.RETURNED})
 def _schedule(contract_id: int | None) -> None:
     if contract_id is not None:
         bump_fiche_generation(contract_id)
+        bump_overview_generation()
         schedule_fiche_pdf(contract_id)
 
 

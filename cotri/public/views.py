@@ -20,7 +20,11 @@ from cotri.public.storage import stored_fiche_pdf_for
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     filters = OverviewFilters.from_query(request.GET)
-    return render(request, "public/overview.html", {"overview": load_overview(filters)})
+    overview = load_overview(filters, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"overview": overview, "page_query": query.urlencode()}
+    return render(request, "public/overview.html", context)
 
 
 @require_safe

@@ -9,7 +9,12 @@ from django.utils import timezone
 from french.output import format_date
 from funding.enums import TrancheKind, TrancheStatus
 from funding.models import Evaluation, EvaluationStatus, Tranche
+from indicators.enums import EntryStatus
+from indicators.models import ProgressEntry
 from indicators.rules import format_euros_fr
+
+from .loading import load_inputs
+from .snapshot import fingerprint
 
 
 def _already_decided(evaluation: Evaluation) -> ValidationError:
@@ -49,12 +54,28 @@ def _bonus_tranche(evaluation: Evaluation) -> Tranche:
     return tranche
 
 
+def evaluation_inputs_changed(*, evaluation: Evaluation) -> bool:
+    """Whether the contract's data at the evaluation's date no longer give this snapshot (the
+    fingerprint of its inputs, read again now, differs). A constant number of queries."""
+    (inputs,) = load_inputs([evaluation.contract], as_of=evaluation.as_of, today=evaluation.as_of)
+    return fingerprint(inputs) != evaluation.fingerprint
+
+
+def contract_entries_under_review(*, contract_id: int) -> int:
+    """How many entries of the contract are still submitted or sent back (returned)."""
+    return ProgressEntry.objects.filter(
+        indicator__objective__contract_id=contract_id,
+        status__in=(EntryStatus.SUBMITTED, EntryStatus.RETURNED),
+    ).count()
+
+
 @transaction.atomic
 def evaluation_decide(*, evaluation: Evaluation, by) -> Evaluation:
     """Decide an evaluation: its amount becomes the planned amount of the bonus tranche.
 
     Refused (``ValidationError``, in French) for an evaluation with configuration errors, an
-    evaluation already decided, or a contract that already has a decided evaluation.
+    evaluation already decided, a contract that already has a decided evaluation, or an
+    evaluation whose inputs changed since it was computed (« réévaluez d'abord »).
     """
     evaluation = (
         Evaluation.objects.select_for_update().select_related("contract").get(pk=evaluation.pk)
@@ -69,6 +90,11 @@ def evaluation_decide(*, evaluation: Evaluation, by) -> Evaluation:
         )
     if Evaluation.objects.decided().filter(contract_id=evaluation.contract_id).exists():
         raise _already_decided(evaluation)
+    if evaluation_inputs_changed(evaluation=evaluation):
+        raise ValidationError(
+            "Les données ont changé depuis ce calcul : réévaluez d'abord.",
+            code="evaluation_stale",
+        )
     tranche = _bonus_tranche(evaluation)
     tranche.planned_amount = evaluation.bonus_amount
     tranche._history_user = by

@@ -38,6 +38,7 @@ def _indicator(data: dict) -> dict:
         "rate": _rate(data["rate"]),
         "pending": _value(data["pending"]),
         "projected_rate": _rate(data["projected_rate"]),
+        "rate_with_pending": _rate(data.get("rate_with_pending")),
         "missing": _value(data["missing"]),
     }
 
@@ -51,6 +52,7 @@ def _objective(data: dict) -> dict:
         "met": data["met"],
         "missing": _value(data["missing"]),
         "projected_rate": _rate(data["projected_rate"]),
+        "rate_with_pending": _rate(data.get("rate_with_pending")),
         "indicators": [_indicator(i) for i in data["indicators"]],
     }
 
@@ -74,6 +76,25 @@ def evaluation_to_json(evaluation: Evaluation) -> dict:
         "errors": list(evaluation.errors),
         "decided_at": format_iso_instant(evaluation.decided_at) if evaluation.decided_at else None,
     }
+
+
+UNAVAILABLE_FR = "Évaluation du bonus non disponible"
+
+
+def evaluation_is_public(evaluation: Evaluation) -> bool:
+    """Whether the public may read this evaluation's verdict: never a configuration error
+    (officers see it in the admin; the public reads ``UNAVAILABLE_FR``)."""
+    return evaluation.status != EvaluationStatus.CONFIGURATION_ERROR
+
+
+def evaluation_to_public_json(evaluation: Evaluation) -> dict:
+    """``evaluation_to_json`` for readers who are not officers: an evaluation in configuration
+    error gives ``status`` ``"unavailable"``, its reasons become ``[UNAVAILABLE_FR]`` and its
+    errors are not listed (``eligible``, ``bonus_amount`` and the rates are already null)."""
+    data = evaluation_to_json(evaluation)
+    if not evaluation_is_public(evaluation):
+        data.update(status="unavailable", reasons=[UNAVAILABLE_FR], errors=[])
+    return data
 
 
 def evaluation_headline_fr(evaluation: Evaluation) -> str:
@@ -115,16 +136,18 @@ def objective_rows_fr(evaluation: Evaluation) -> list[dict]:
                 "threshold": format_threshold_fr(Decimal(data["threshold"])),
                 "met": data["met"],
                 "missing": _missing_fr(data),
-                "projected": (
-                    format_rate_fr(Decimal(data["projected_rate"]))
-                    if data["projected_rate"] is not None
-                    else "—"
-                ),
+                "projected": _rate_fr(data["projected_rate"]),
+                "with_pending": _rate_fr(data.get("rate_with_pending")),
                 "errors": data["errors"],
                 "indicators": [_indicator_fr(i) for i in data["indicators"]],
             }
         )
     return rows
+
+
+def _rate_fr(text: str | None) -> str:
+    """« 84,5 % », or « — » when there is no rate (snapshots older than the figure, errors)."""
+    return format_rate_fr(Decimal(text)) if text is not None else "—"
 
 
 def number_fr(text: str | None) -> str:
@@ -167,6 +190,8 @@ def _indicator_fr(data: dict) -> dict:
         "target": _with_unit(data["target"], data["unit"]),
         "rate": format_rate_fr(Decimal(rate)) if rate is not None else "—",
         "pending": _with_unit(data["pending"], data["unit"]) if data["pending"] else "—",
+        "projected": _rate_fr(data["projected_rate"]),
+        "with_pending": _rate_fr(data.get("rate_with_pending")),
         "missing": (
             _with_unit(data["missing"], data["unit"])
             if data["missing"] is not None and Decimal(data["missing"])

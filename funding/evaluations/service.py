@@ -11,9 +11,9 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from contracts.models import Contract
-from funding.models import Evaluation
+from funding.models import Evaluation, EvaluationInputs
 
-from .loading import ContractInputs, load_inputs
+from .loading import ContractInputs, default_as_of, load_inputs
 from .snapshot import build_evaluation, fingerprint
 
 # Contracts loaded and stored together: the number of queries grows by one step per chunk, and
@@ -128,10 +128,33 @@ def contracts_evaluate(
     by_pk: dict[int, Evaluation] = {}
     # Chunks of neighbouring ids: a region's contracts are then read with range scans.
     for chunk in batched(sorted(contracts, key=lambda c: c.pk), CHUNK_SIZE):
+        started = timezone.now()  # before reading: a change committed later makes it stale
         inputs = load_inputs(chunk, as_of=as_of, today=today)
-        for evaluation in _evaluate_chunk(inputs, by=by):
+        evaluations = _evaluate_chunk(inputs, by=by)
+        _record_check(evaluations, checked_at=started, today=today)
+        for evaluation in evaluations:
             by_pk[evaluation.contract_id] = evaluation
     return [by_pk[contract.pk] for contract in contracts]
+
+
+def _record_check(evaluations: list[Evaluation], *, checked_at, today: date) -> None:
+    """Record, per contract, when its current inputs were read and which snapshot they gave
+    (``EvaluationInputs``; one statement). Only evaluations at the default date count: an
+    evaluation at another date says nothing of the current one's freshness."""
+    marks = [
+        EvaluationInputs(
+            contract_id=e.contract_id, checked_at=checked_at, fingerprint=e.fingerprint
+        )
+        for e in evaluations
+        if e.as_of == default_as_of(e.contract, today)
+    ]
+    if marks:
+        EvaluationInputs.objects.bulk_create(
+            marks,
+            update_conflicts=True,
+            unique_fields=["contract"],
+            update_fields=["checked_at", "fingerprint"],
+        )
 
 
 def contract_evaluate(*, contract: Contract, as_of: date | None = None, by=None) -> Evaluation:

@@ -27,7 +27,7 @@ from indicators.rules import (
 from .loading import ContractInputs, IndicatorRow
 
 # Bump when the stored snapshot changes shape: the same data then gives a new snapshot.
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: rate_with_pending
 RATE_STEP = Decimal("1E-10")
 _EXACT = Context(prec=200)
 
@@ -83,12 +83,17 @@ def _indicator_inputs(row: IndicatorRow) -> list:
         spec.kind,
         spec.direction,
         spec.accumulation,
-        plain(spec.baseline),
-        plain(spec.target),
+        decimal_text(spec.baseline),
+        decimal_text(spec.target),
         row.validated_count,
         row.submitted_count,
         [
-            [str(e.date), e.status, plain(e.value), e.validated_at and e.validated_at.isoformat()]
+            [
+                str(e.date),
+                e.status,
+                decimal_text(e.value),
+                e.validated_at and e.validated_at.isoformat(),
+            ]
             for e in row.entries
         ],
     ]
@@ -103,12 +108,13 @@ def fingerprint(inputs: ContractInputs) -> str:
         contract.population,
         contract.start and str(contract.start),
         contract.end and str(contract.end),
+        # Normalised: "1" and "1.00" (a contract in memory, the same read back) are one input.
         [
-            plain(rule.per_inhabitant),
-            plain(rule.objective_threshold),
-            plain(rule.priority_threshold),
+            decimal_text(rule.per_inhabitant),
+            decimal_text(rule.objective_threshold),
+            decimal_text(rule.priority_threshold),
             rule.priority_count,
-            plain(rule.cap),
+            decimal_text(rule.cap),
             rule.mode,
         ],
         [
@@ -161,6 +167,7 @@ def _indicator_json(row: IndicatorRow, result: IndicatorResult) -> dict:
         "pending": plain(result.pending),
         "missing": plain(result.missing),
         "projected_rate": rate_text(result.projected_rate),
+        "rate_with_pending": rate_text(result.rate_with_pending),
         "validated_entries": row.validated_count,
         "submitted_entries": row.submitted_count,
     }
@@ -176,6 +183,7 @@ def _objective_json(title: str, rows: list[IndicatorRow], result: ObjectiveResul
         "met": result.met,
         "missing": plain(result.missing),
         "projected_rate": rate_text(result.projected_rate),
+        "rate_with_pending": rate_text(result.rate_with_pending),
         "errors": [e.message for e in result.errors],
         "indicators": [_indicator_json(r, i) for r, i in zip(rows, result.indicators, strict=True)],
     }

@@ -29,6 +29,7 @@ from .display import (
 from .evaluation import bonus_cap, evaluate, evaluate_objective, failure_reason
 from .rates import (
     indicator_level,
+    indicator_level_with_pending,
     indicator_missing,
     indicator_pending,
     indicator_problem,
@@ -80,6 +81,7 @@ __all__ = [
     "format_rate_fr",
     "format_threshold_fr",
     "indicator_level",
+    "indicator_level_with_pending",
     "indicator_missing",
     "indicator_pending",
     "indicator_problem",

@@ -59,6 +59,19 @@ def indicator_pending(
     return _aggregate(spec, entries, as_date(as_of, "as_of"), EntryStatus.SUBMITTED)
 
 
+def indicator_level_with_pending(
+    spec: IndicatorSpec, entries: Iterable[EntryValue], as_of: date
+) -> Decimal:
+    """Level at ``as_of`` if the submitted entries were validated as they stand (``sum``: added
+    to the validated ones; ``latest``: a later submitted value replaces the validated one)."""
+    counted = [
+        EntryValue(e.value, e.date, EntryStatus.VALIDATED, e.validated_at)
+        for e in entries
+        if e.status in (EntryStatus.VALIDATED, EntryStatus.SUBMITTED)
+    ]
+    return indicator_level(spec, counted, as_of)
+
+
 def indicator_problem(spec: IndicatorSpec) -> str | None:
     """French description of what makes the indicator impossible to rate, or None."""
     if spec.kind is Kind.MILESTONE:

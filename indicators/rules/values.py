@@ -192,7 +192,8 @@ class IndicatorResult:
     rate: Decimal | None  # None when the indicator is misconfigured
     pending: Decimal | None  # submitted, not counted; None when nothing is submitted
     missing: Decimal | None  # in the indicator's unit, to reach the objective's threshold
-    projected_rate: Decimal | None
+    projected_rate: Decimal | None  # straight line: the current pace carried on to the end
+    rate_with_pending: Decimal | None = None  # if the submitted values were validated
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,9 +204,10 @@ class ObjectiveResult:
     rate: Decimal | None  # min of the indicators' rates; None on a configuration error
     met: bool | None
     missing: Decimal | None  # the single indicator's missing value; None if several indicators
-    projected_rate: Decimal | None
+    projected_rate: Decimal | None  # straight line: the current pace carried on to the end
     indicators: tuple[IndicatorResult, ...]
     errors: tuple[ConfigurationError, ...]
+    rate_with_pending: Decimal | None = None  # min of the indicators' rates with pending values
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,11 @@ def test_progress_export_from_the_api_shows_anonymous_readers_validated_values(
 @pytest.mark.django_db
 @pytest.mark.parametrize("dataset_name", ["contracts", "objectives", "indicators", "evaluations"])
 def test_every_dataset_downloads_as_xlsx(client, dataset, dataset_name):
-    client.get("/api/contracts/COTTRI-2021-CALAISIS/evaluation")  # stores one evaluation
+    from contracts.models import Contract
+    from funding.evaluations import contract_evaluate
+
+    # One stored evaluation (a GET of the evaluation API stores nothing).
+    contract_evaluate(contract=Contract.objects.get(reference="COTTRI-2021-CALAISIS"))
 
     response = client.get(f"/api/exports/{dataset_name}", {"format": "xlsx"})
 

@@ -111,7 +111,7 @@ def test_api_refuses_a_bad_date_in_french(client):
     assert response.json()["erreur"].startswith("Paramètre « as_of » invalide")
 
 
-def test_api_at_another_date_stores_nothing_for_anonymous_users(client, officer):
+def test_api_at_another_date_stores_nothing_for_anyone(client, officer):
     calaisis_contract()
 
     response = client.get(URL.format("COTTRI-2021-CALAISIS"), {"as_of": "2022-06-30"})
@@ -121,19 +121,24 @@ def test_api_at_another_date_stores_nothing_for_anonymous_users(client, officer)
     assert Evaluation.objects.count() == 0
     client.force_login(officer)
     client.get(URL.format("COTTRI-2021-CALAISIS"), {"as_of": "2022-06-30"})
-    assert Evaluation.objects.get().as_of.isoformat() == "2022-06-30"
+    assert Evaluation.objects.count() == 0  # a GET never writes, whoever reads (issue 17)
     client.logout()
     again = client.get(URL.format("COTTRI-2021-CALAISIS"), {"as_of": "2022-06-30"})
     assert again.json() == response.json()
 
 
-def test_api_shows_a_configuration_error(client):
+def test_api_shows_a_configuration_error_to_officers_only(client, officer):
     contract = calaisis_contract(population=None)
 
     data = client.get(URL.format(contract.reference)).json()
 
-    assert data["status"] == "configuration_error"
+    assert data["status"] == "unavailable"
+    assert data["reasons"] == ["Évaluation du bonus non disponible"]
+    assert data["errors"] == []
     assert (data["eligible"], data["bonus_cap"], data["bonus_amount"]) == (None, None, None)
+    client.force_login(officer)
+    data = client.get(URL.format(contract.reference)).json()
+    assert data["status"] == "configuration_error"
     assert data["errors"][0]["path"] == "population"
 
 
