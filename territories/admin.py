@@ -15,7 +15,13 @@ from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
 from cotri.admin_exports import EXPORT_FORMATS
-from cotri.uploads_guard import UploadRefused, check_size, check_spreadsheet, is_xlsx_name
+from cotri.uploads_guard import (
+    UploadRefused,
+    check_size,
+    check_spreadsheet,
+    is_ods_name,
+    is_xlsx_name,
+)
 from territories.models import Membership, Territory
 from territories.resources import IMPORT_FORMATS, TerritoryResource
 
@@ -95,11 +101,13 @@ class GuardedImportForm(ImportForm):
         if upload is None or chosen in (None, ""):
             return cleaned
         title = self.format_classes[int(chosen)]().get_title()
-        if (title == "xlsx") != is_xlsx_name(upload.name):
+        kind = "xlsx" if is_xlsx_name(upload.name) else "ods" if is_ods_name(upload.name) else ""
+        if (title in ("xlsx", "ods") or kind) and title != kind:
             self.add_error(
                 "import_file",
                 f"le fichier « {upload.name} » ne correspond pas au format choisi ({title}) : "
-                "un classeur Excel porte l'extension .xlsx, un CSV une autre",
+                "un classeur Excel porte l'extension .xlsx, un classeur LibreOffice .ods, "
+                "un CSV une autre",
             )
             return cleaned
         try:

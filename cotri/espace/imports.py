@@ -59,10 +59,11 @@ def _indicators(user):
     )
 
 
-def _page(request, *, form=None, errors=None, result=None, pending="", filename=""):
+def _page(request, *, form=None, errors=None, result=None, pending="", filename="", total=0):
     context = {
         "form": form or ImportForm(),
         "errors": errors or [],
+        "error_total": total or len(errors or []),
         "result": result,
         "preview": result.rows[:PREVIEW_ROWS] if result else [],
         "more": max(0, len(result.rows) - PREVIEW_ROWS) if result else 0,
@@ -109,9 +110,9 @@ def progress_file_import(request):
     try:
         result = _run(request, content=content, filename=filename, dry_run=True)
     except ProgressImportError as exc:
-        return _page(request, form=form, errors=exc.errors, filename=filename)
+        return _page(request, form=form, errors=exc.errors, filename=filename, total=exc.total)
     _clear_pending(request.user)
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    suffix = next((s for s in (".xlsx", ".ods") if filename.lower().endswith(s)), ".csv")
     pending = hashlib.sha256(content).hexdigest() + suffix
     default_storage.save(f"{_pending_dir(request.user)}/{pending}", ContentFile(content))
     request.session["import_filename"] = filename
@@ -131,7 +132,7 @@ def _confirm(request):
     try:
         result = _run(request, content=content, filename=pending, dry_run=False)
     except ProgressImportError as exc:  # the data changed since the preview
-        return _page(request, errors=exc.errors, filename=filename)
+        return _page(request, errors=exc.errors, filename=filename, total=exc.total)
     finally:
         default_storage.delete(path)
     messages.success(

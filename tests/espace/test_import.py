@@ -101,7 +101,7 @@ def test_a_file_with_bad_rows_lists_each_and_saves_nothing(
     assert "Aucune ligne n’a été enregistrée" in _text(response)
     errors = response.context["errors"]
     assert [(e.line, e.column) for e in errors] == [(3, "date"), (4, "contract"), (5, "value")]
-    assert "ligne 5 : value : nombre invalide « douze »" in _text(response)
+    assert "ligne 5 : valeur : nombre invalide « douze »" in _text(response)
     assert not ProgressEntry.objects.exists()
 
 
@@ -114,7 +114,7 @@ def test_a_status_column_is_refused_for_a_chef_de_projet(client, chef_a, indicat
 
     response = _upload(client, content)
 
-    assert "ligne 2 : status : seuls les agents peuvent fixer le statut" in _text(response)
+    assert "ligne 2 : statut : seuls les agents peuvent fixer le statut" in _text(response)
     assert not ProgressEntry.objects.exists()
 
 
