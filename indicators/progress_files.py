@@ -203,8 +203,9 @@ def _split(
 ) -> tuple[list[str], Iterator[Row]]:
     """Find the header among the first non-blank records, then yield the data rows (lazily).
 
-    ``records`` are ``(line, cells)``; blank records are skipped. ``strict_width``: a row with
-    another number of cells than the header line is marked (CSV: a missing or extra separator).
+    ``records`` are ``(line, cells)``; blank records are skipped. ``strict_width`` (CSV): a row
+    with fewer cells than the header's columns is marked, never padded (a missing separator would
+    shift its cells); extra non-blank cells are marked by every format.
     """
     head: list[tuple[int, list[str]]] = []
     for line, cells in records:
@@ -219,7 +220,6 @@ def _split(
     header_line, header_cells = head[found]
     header = Header(_header_names(header_cells))
     header.line = header_line
-    width = len(header_cells)
     rest = head[found + 1 :]
 
     def rows() -> Iterator[Row]:
@@ -239,10 +239,11 @@ def _split(
             }
             extra = " ; ".join(text for text in texts[len(header) :] if text)
             misfit = ""
-            if strict_width and len(cells) != width and not extra:
+            if strict_width and len(cells) < len(header):
                 misfit = (
-                    f"{len(cells)} cellule{'s' if len(cells) > 1 else ''} au lieu de {width} : "
-                    "un séparateur manque ou est en trop sur cette ligne"
+                    f"{len(cells)} cellule{'s' if len(cells) > 1 else ''} au lieu de "
+                    f"{len(header)} : un séparateur manque sur cette ligne (rien n'est décalé "
+                    "d'une colonne à l'autre)"
                 )
             yield Row(line=line, cells=cells_by_name, extra=extra, misfit=misfit)
 
@@ -258,6 +259,13 @@ def _chain(first: list, then: Iterator) -> Iterator:
 
 SEP_HINT = re.compile(r'^\s*"?sep=(.)"?\s*$', re.IGNORECASE)
 DELIMITERS = (";", ",", "\t")
+
+
+def _unknown_encoding() -> ProgressImportError:
+    return file_error(
+        "encodage du fichier non reconnu : enregistrez-le en CSV avec l'un des encodages "
+        f"{', '.join(ENCODINGS.values())}"
+    )
 
 
 def decode(content: bytes) -> str:
@@ -287,10 +295,7 @@ def decode(content: bytes) -> str:
     ):
         encoding = "iso8859_15"
     if encoding is None:
-        raise file_error(
-            "encodage du fichier non reconnu : enregistrez-le en CSV avec l'un des encodages "
-            f"{', '.join(ENCODINGS.values())}"
-        )
+        raise _unknown_encoding()
     text = content.decode(encoding)
     return text.removeprefix("\ufeff")
 
@@ -304,8 +309,8 @@ def _french_letters(text: str) -> int:
 
 def read_csv(content: bytes) -> tuple[list[str], Iterator[Row]]:
     text = decode(content)
-    if "\x00" in text:
-        raise file_error("ce fichier n'est pas un CSV (caractère nul)")
+    if "\x00" in text:  # UTF-32 starts like UTF-16 and decodes into NUL characters
+        raise _unknown_encoding()
     first_end = text.find("\n")
     first_line = text if first_end < 0 else text[:first_end]
     hint = SEP_HINT.match(first_line.rstrip("\r"))
