@@ -73,8 +73,8 @@ REFUSED = {
         "Mac Roman",
     ),
     "colonne absente sous un titre": (
-        "Suivi 2022\r\n\r\ncontrat;objectif;indicateur;date;commentaire\r\nCOT-PORTES;O1;i1;"
-        "31/12/2022;x\r\n".encode(),
+        b"Suivi 2022\r\n\r\ncontrat;objectif;indicateur;date;commentaire\r\nCOT-PORTES;O1;i1;"
+        b"31/12/2022;x\r\n",
         "ligne 3 : valeur : colonne obligatoire absente",
     ),
     "colonne inconnue": (
