@@ -8,6 +8,7 @@ from django.db.models import Count
 
 from cotri.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
 from cotri.espace.admin_actions import validate_entries
+from indicators.admin_template import ProgressTemplateAdminMixin
 from indicators.models import (
     Action,
     Actor,
@@ -287,7 +288,7 @@ class ProgressEntryAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
+class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, HistoryAdmin):
     """Entries of every territory; the file import is ``indicators.progress_import``'s."""
 
     form = ProgressEntryAdminForm

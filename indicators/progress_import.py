@@ -69,6 +69,9 @@ class PlannedRow:
     previous_value: Decimal | None = None
 
 
+# The cells a row brings; a row with none of them filled is skipped.
+TO_FILL = ("date", "value", "comment", "status")
+
 # What a chef de projet's file cannot change (the front office's rule: indicators.perms).
 LOCKED = {
     EntryStatus.SUBMITTED: (
@@ -179,6 +182,8 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
     result = ImportResult()
 
     for row in rows:
+        if not any(row.cells.get(c) for c in TO_FILL) and not (row.extra or row.misfit):
+            continue  # a template row left empty (codes and help only): nothing to import
         parsed = _parse_row(row, indicators, officer=officer, default_status=default_status)
         if isinstance(parsed, list):
             errors.extend(parsed)
