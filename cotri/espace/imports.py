@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from cotri.uploads_guard import MAX_FILE_BYTES, UploadRefused, check_size
 from indicators import perms
 from indicators.models import Indicator
-from indicators.progress_files import ProgressImportError, RowError
+from indicators.progress_files import MAX_ROWS, ProgressImportError, RowError
 from indicators.progress_import import progress_import
 
 from .forms import ImportConfirmForm, ImportForm
@@ -71,6 +71,7 @@ def _page(request, *, form=None, errors=None, result=None, pending="", filename=
         "filename": filename,
         "indicators": _indicators(request.user),
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        "max_rows": MAX_ROWS,
     }
     return render(request, "espace/import.html", context)
 
