@@ -20,7 +20,7 @@ from contracts.models import (
     Signatory,
 )
 from contracts.services import contract_set_status
-from cotri.admin_exports import ContractExportResource
+from exchange.admin_exports import ContractExportResource
 from funding.enums import Funder
 from funding.models import Tranche
 from funding.services import contract_bonus_cap, contract_funding_totals

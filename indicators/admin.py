@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
-from cotri.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
 from cotri.espace.admin_actions import validate_entries
+from exchange.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
 from indicators.admin_template import ProgressTemplateAdminMixin
 from indicators.models import (
     Action,
@@ -289,7 +289,7 @@ class ProgressEntryAdminForm(forms.ModelForm):
 
 
 class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, HistoryAdmin):
-    """Entries of every territory; the file import is ``indicators.progress_import``'s."""
+    """Entries of every territory; the file import is ``exchange.progress_import``'s."""
 
     form = ProgressEntryAdminForm
     import_formats = PROGRESS_IMPORT_FORMATS

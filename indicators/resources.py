@@ -2,7 +2,7 @@
 
 Objectives are imported by django-import-export itself (one objective per line, found by contract
 and code). Progress files are not: ``ProgressImportResource`` hands the uploaded bytes to
-``indicators.progress_import`` — the service of the command and the front office — and shows its
+``exchange.progress_import`` — the service of the command and the front office — and shows its
 plan as the preview, its errors (« ligne N : colonne : message ») as the refusal, and its result
 as the import. So the three doors read a file the same way, check the same rows with the same
 French messages, apply the same rights, and save all rows or none with their history.
@@ -19,16 +19,16 @@ from import_export.results import Error, RowResult
 
 from contracts.models import Contract, Incontournable
 from cotri.templatetags.french import date_fr, number_fr
-from indicators.enums import EntryStatus
-from indicators.models import Objective
-from indicators.progress_files import FRENCH_NAMES, MoreErrors
-from indicators.progress_import import (
+from exchange.progress_files import FRENCH_NAMES, MoreErrors
+from exchange.progress_import import (
     COLUMNS,
     ProgressImportError,
     RowError,
     import_rights,
     progress_import,
 )
+from indicators.enums import EntryStatus
+from indicators.models import Objective
 from territories.resources import (
     FrenchBooleanWidget,
     FrenchIntegerWidget,

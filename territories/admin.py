@@ -14,7 +14,6 @@ from import_export.forms import ImportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from cotri.admin_exports import EXPORT_FORMATS
 from cotri.uploads_guard import (
     UploadRefused,
     check_size,
@@ -22,6 +21,7 @@ from cotri.uploads_guard import (
     is_ods_name,
     is_xlsx_name,
 )
+from exchange.admin_exports import EXPORT_FORMATS
 from territories.models import Membership, Territory
 from territories.resources import IMPORT_FORMATS, TerritoryResource
 
@@ -124,7 +124,7 @@ class GuardedImportForm(ImportForm):
 class CotriExportMixin(ExportMixin):
     """CSV (French: « ; », BOM, decimal commas) and XLSX exports of the filtered list.
 
-    Every text cell is neutralised (``cotri.admin_exports``). The export page keeps the list's
+    Every text cell is neutralised (``exchange.admin_exports``). The export page keeps the list's
     filters and search; officers who may view the model see the button.
     """
 

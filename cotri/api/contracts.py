@@ -7,8 +7,8 @@ from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from contracts.documents.exporter import contract_document_export, plain
 from contracts.enums import ContractStatus
+from exchange.documents.exporter import contract_document_export, plain
 from funding.evaluations import (
     contract_evaluate,
     contract_evaluation_preview,

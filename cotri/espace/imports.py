@@ -1,6 +1,6 @@
 """A chef de projet imports a progress file for their own contracts: preview, then confirm.
 
-The same service as the admin and ``import_progress`` (``indicators.progress_import``, ADR 0008),
+The same service as the admin and ``import_progress`` (``exchange.progress_import``, ADR 0008),
 acting with the user's rights: only the contracts they report on, no ``status`` column, every
 row submitted for validation, all rows or none. Between the preview and the confirmation the
 file waits in the media storage under its SHA-256, in a folder of the user's own, so a
@@ -20,10 +20,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cotri.uploads_guard import MAX_FILE_BYTES, UploadRefused, check_size
+from exchange.progress_files import MAX_ROWS, ProgressImportError, RowError
+from exchange.progress_import import progress_import
 from indicators import perms
 from indicators.models import Indicator
-from indicators.progress_files import MAX_ROWS, ProgressImportError, RowError
-from indicators.progress_import import progress_import
 
 from .forms import ImportConfirmForm, ImportForm
 from .views import member_required

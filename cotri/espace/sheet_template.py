@@ -7,7 +7,7 @@ values); filled and sent back through « Importer un fichier », it imports.
 from django.http import HttpResponse
 from django.views.decorators.http import require_GET
 
-from indicators.progress_template import (
+from exchange.progress_template import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     progress_template_csv,

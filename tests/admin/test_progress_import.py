@@ -1,6 +1,6 @@
 """Officers import progress files through the admin: the service's rules, messages and history.
 
-The admin hands the file to ``indicators.progress_import`` (the command's and the front office's
+The admin hands the file to ``exchange.progress_import`` (the command's and the front office's
 service): the same file gives the same French lines here and there, the whole file or nothing.
 """
 
@@ -15,9 +15,9 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from exchange.progress_import import ProgressImportError, progress_import
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
-from indicators.progress_import import ProgressImportError, progress_import
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,

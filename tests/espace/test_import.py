@@ -217,7 +217,7 @@ def test_a_nul_character_deep_in_the_file_is_refused_in_french(client, chef_a, i
 
 
 def test_an_export_corrected_by_the_chef_imports_back(client, chef_a, draft_a, submitted_a):
-    from cotri.exports import progress_table, table_csv
+    from exchange.exports import progress_table, table_csv
 
     client.force_login(chef_a)
     exported = table_csv(progress_table(ProgressEntry.objects.all())).decode("utf-8-sig")

@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook
 from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
-from indicators.progress_files import (
+from exchange.progress_files import (
     ProgressImportError,
     displayed_number,
     parse_value,

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from exchange.progress_import import ProgressImportError, progress_import
 from indicators.enums import EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
-from indicators.progress_import import ProgressImportError, progress_import
 from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
 from tests.files import zip_bytes
 
@@ -225,7 +225,7 @@ def test_a_dry_run_checks_everything_and_saves_nothing(calaisis, officer):
 
 
 def test_rights_follow_the_user(calaisis, officer, stranger):
-    from indicators.progress_import import import_rights
+    from exchange.progress_import import import_rights
 
     assert import_rights(None) == {"officer": True, "allowed_contract_ids": None}
     assert import_rights(officer) == {"officer": True, "allowed_contract_ids": None}
@@ -234,7 +234,7 @@ def test_rights_follow_the_user(calaisis, officer, stranger):
 
 def test_the_guard_is_importable_from_its_old_home():
     from cotri import uploads_guard
-    from indicators import progress_import as service
+    from exchange import progress_import as service
 
     assert service.MAX_FILE_BYTES == uploads_guard.MAX_FILE_BYTES == 5 * 1024 * 1024
     with pytest.raises(ProgressImportError, match="fichier vide"):

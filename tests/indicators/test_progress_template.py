@@ -11,9 +11,9 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from exchange.progress_files import read_rows
+from exchange.progress_template import HEADER, progress_template_csv, progress_template_xlsx
 from indicators.enums import EntryStatus
-from indicators.progress_files import read_rows
-from indicators.progress_template import HEADER, progress_template_csv, progress_template_xlsx
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,

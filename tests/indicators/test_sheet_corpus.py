@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.progress_files import read_rows
+from exchange.progress_files import read_rows
 from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
 from tests.indicators.sheet_paths import PATHS, chef_of, import_through, officer_with_rights
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from exchange.progress_files import MAX_ERRORS, MAX_ROWS
 from indicators.models import ProgressEntry
-from indicators.progress_files import MAX_ERRORS, MAX_ROWS
 from indicators.rules import THOUSANDS_SEP
 from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
 from tests.indicators.sheet_paths import PATHS, chef_of, import_through, officer_with_rights

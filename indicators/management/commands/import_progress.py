@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.progress_import import ProgressImportError, import_rights, progress_import
+from exchange.progress_import import ProgressImportError, import_rights, progress_import
 
 
 class Command(BaseCommand):

@@ -20,7 +20,7 @@ on screen, or refused whole with a French message naming the line. So:
 
 Line numbers are the file's (line 1 is the first line, blank lines count), so that a message
 points at the line a spreadsheet shows. The door (size, zip bombs, disguised files) is
-``cotri.uploads_guard``; the rows' meaning is ``indicators.progress_import``.
+``cotri.uploads_guard``; the rows' meaning is ``exchange.progress_import``.
 """
 
 from __future__ import annotations

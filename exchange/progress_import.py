@@ -2,8 +2,8 @@
 
 The one service behind the three doors: the ``import_progress`` command, the officers' admin
 (``indicators.resources.ProgressImportResource`` shows its plan as the preview, then confirms)
-and the front office. Reading the file is ``indicators.progress_files``; guarding the door is
-``cotri.uploads_guard``; the bulk write is ``indicators.progress_write``. Here: what each row
+and the front office. Reading the file is ``exchange.progress_files``; guarding the door is
+``cotri.uploads_guard``; the bulk write is ``exchange.progress_write``. Here: what each row
 means and who may write it.
 """
 
@@ -26,10 +26,7 @@ from cotri.uploads_guard import (  # noqa: F401
     MAX_XLSX_MEMBERS,
     MAX_XLSX_UNCOMPRESSED_BYTES,
 )
-from indicators.enums import EntrySource, EntryStatus
-from indicators.models import Indicator, ProgressEntry
-from indicators.perms import EDITABLE_STATUSES, contracts_editable_by, is_officer
-from indicators.progress_files import (  # noqa: F401
+from exchange.progress_files import (  # noqa: F401
     COLUMNS,
     EXTRA_CELLS,
     FRENCH_NAMES,
@@ -46,7 +43,10 @@ from indicators.progress_files import (  # noqa: F401
     parse_value,
     read_rows,
 )
-from indicators.progress_write import IMPORT_NOTE, write_entries  # noqa: F401
+from exchange.progress_write import IMPORT_NOTE, write_entries  # noqa: F401
+from indicators.enums import EntrySource, EntryStatus
+from indicators.models import Indicator, ProgressEntry
+from indicators.perms import EDITABLE_STATUSES, contracts_editable_by, is_officer
 from indicators.services import import_submitted_notify
 from indicators.signals import progress_changed
 

@@ -6,7 +6,7 @@ latest validated value and its date), then the three columns to fill: ``date``, 
 ``commentaire``. In the XLSX, the sheet is protected except the cells to fill (no password: it
 guards against slips, not people), the date cells are typed dates (JJ/MM/AAAA) and the value
 cells decimals ≥ 0, each with a data validation that explains itself in French. Filled in Excel
-or LibreOffice and sent back through any door, it imports (``indicators.progress_files``);
+or LibreOffice and sent back through any door, it imports (``exchange.progress_files``);
 rows left empty are skipped by the import.
 """
 

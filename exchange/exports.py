@@ -24,8 +24,8 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from contracts.documents.exporter import plain
 from cotri.formulas import FORMULA_TRIGGERS, neutralise
+from exchange.documents.exporter import plain
 from funding.evaluations import contract_evaluation_preview, evaluation_to_json
 from indicators.models import Indicator, Objective
 
