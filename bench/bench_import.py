@@ -127,7 +127,7 @@ def counts() -> tuple[int, int]:
 
 
 def time_import(content: bytes, filename: str, by) -> float:
-    from indicators.progress_import import progress_import
+    from exchange.progress_import import progress_import
 
     started = time.perf_counter()
     result = progress_import(content=content, filename=filename, by=by)
@@ -151,7 +151,7 @@ def main() -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from indicators.progress_import import ProgressImportError, progress_import
+    from exchange.progress_import import ProgressImportError, progress_import
 
     call_command("migrate", verbosity=0)
     user, _ = get_user_model().objects.get_or_create(

@@ -20,7 +20,7 @@ from contracts.models import (
     Signatory,
 )
 from contracts.services import contract_set_status
-from cotri.admin_exports import ContractExportResource
+from exchange.admin_exports import ContractExportResource
 from french.output import agree, format_count
 from funding.admin_evaluation import warn_if_misconfigured
 from funding.enums import Funder

@@ -37,6 +37,15 @@ def is_xlsx_name(filename: str) -> bool:
     return filename.lower().endswith(".xlsx")
 
 
+def is_ods_name(filename: str) -> bool:
+    return filename.lower().endswith(".ods")
+
+
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+NOT_ODS = "ce fichier n'est pas un classeur ODS (enregistrez-le au format .ods)"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def check_size(size: int, *, limit: int = MAX_FILE_BYTES) -> None:
     """Cheap: callers with an upload object call it before reading the file."""
     if size > limit:
@@ -84,7 +93,8 @@ def check_archive(
 def check_spreadsheet(*, content: bytes, filename: str) -> None:
     """Refuse, before parsing, a file too big, a zip bomb, or one that is not what it claims.
 
-    A name ending in ``.xlsx`` claims an Excel workbook; any other name claims a CSV text file.
+    A name ending in ``.xlsx`` claims an Excel workbook, ``.ods`` a LibreOffice one; any other
+    name claims a CSV text file (UTF-16 ones start with their BOM).
     """
     check_size(len(content))
     if not content.strip():
@@ -93,6 +103,16 @@ def check_spreadsheet(*, content: bytes, filename: str) -> None:
         members = check_archive(content)
         if "xl/workbook.xml" not in {member.filename for member in members}:
             raise UploadRefused(NOT_XLSX)
+    elif is_ods_name(filename):
+        members = check_archive(content, not_archive=NOT_ODS, label="classeur ODS")
+        if "content.xml" not in {member.filename for member in members}:
+            raise UploadRefused(NOT_ODS)
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = archive.namelist()
+            if "mimetype" not in names or archive.read("mimetype").strip() != ODS_MIMETYPE:
+                raise UploadRefused(NOT_ODS)
+    elif content.startswith(UTF16_BOMS):
+        pass  # UTF-16 text is full of NUL bytes: the reader checks its decoded text instead
     elif looks_binary(content) or b"\x00" in content:  # NUL anywhere: PostgreSQL refuses it
         raise UploadRefused(
             "ce fichier n'est pas un CSV (contenu binaire) ; un classeur Excel doit porter "

@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from cotri import opendata, views
+from cotri import views
 from cotri.api.api import api
+from exchange import opendata
 
 admin.site.site_header = "cotri — administration des contrats d'objectifs"
 admin.site.site_title = "cotri"

@@ -25,7 +25,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 
 from contracts.models import Contract
-from cotri.admin_exports import EvaluationExportResource
+from exchange.admin_exports import EvaluationExportResource
 from french.output import format_date
 from funding.enums import TrancheKind
 from funding.evaluations import (

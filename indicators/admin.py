@@ -6,8 +6,9 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
-from cotri.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
 from cotri.espace.admin_actions import validate_entries
+from exchange.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
+from indicators.admin_template import ProgressTemplateAdminMixin
 from indicators.models import (
     Action,
     Actor,
@@ -287,8 +288,8 @@ class ProgressEntryAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
-    """Entries of every territory; the file import is ``indicators.progress_import``'s."""
+class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, HistoryAdmin):
+    """Entries of every territory; the file import is ``exchange.progress_import``'s."""
 
     form = ProgressEntryAdminForm
     import_formats = PROGRESS_IMPORT_FORMATS

@@ -2,7 +2,7 @@
 
 Objectives are imported by django-import-export itself (one objective per line, found by contract
 and code). Progress files are not: ``ProgressImportResource`` hands the uploaded bytes to
-``indicators.progress_import`` — the service of the command and the front office — and shows its
+``exchange.progress_import`` — the service of the command and the front office — and shows its
 plan as the preview, its errors (« ligne N : colonne : message ») as the refusal, and its result
 as the import. So the three doors read a file the same way, check the same rows with the same
 French messages, apply the same rights, and save all rows or none with their history.
@@ -11,8 +11,6 @@ django-import-export keeps what it is good at: choosing the format, the preview,
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import tablib
 from django.core.exceptions import ValidationError
 from import_export import fields, resources, widgets
@@ -20,16 +18,17 @@ from import_export.formats import base_formats
 from import_export.results import Error, RowResult
 
 from contracts.models import Contract, Incontournable
-from french.output import format_date, format_number
-from indicators.enums import EntryStatus
-from indicators.models import Objective
-from indicators.progress_import import (
+from exchange.progress_files import FRENCH_NAMES, MoreErrors
+from exchange.progress_import import (
     COLUMNS,
     ProgressImportError,
     RowError,
     import_rights,
     progress_import,
 )
+from french.output import format_date, format_number
+from indicators.enums import EntryStatus
+from indicators.models import Objective
 from territories.resources import (
     FrenchBooleanWidget,
     FrenchIntegerWidget,
@@ -156,11 +155,27 @@ class ProgressXLSX(_UploadedFileFormat, base_formats.XLSX):
     pass
 
 
-PROGRESS_IMPORT_FORMATS = [ProgressCSV, ProgressXLSX]
+class ProgressODS(_UploadedFileFormat, base_formats.ODS):
+    """ODS bytes for the service, which reads them itself (no odfpy needed)."""
+
+    @classmethod
+    def is_available(cls):
+        return True
+
+    def can_import(self):
+        return True
+
+    def can_export(self):
+        return False
+
+    def get_title(self):
+        return "ods"
+
+    def get_extension(self):
+        return "ods"
 
 
-def _french_number(value: Decimal) -> str:
-    return format_number(value)
+PROGRESS_IMPORT_FORMATS = [ProgressCSV, ProgressXLSX, ProgressODS]
 
 
 class ProgressImportResource(resources.Resource):
@@ -171,7 +186,7 @@ class ProgressImportResource(resources.Resource):
         return "Saisies d'avancement"
 
     def get_user_visible_fields(self):
-        return [fields.Field(column_name=column) for column in COLUMNS]
+        return [fields.Field(column_name=FRENCH_NAMES[column]) for column in COLUMNS]
 
     def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
         """Run the service (dry run for the preview); the file is saved whole or not at all.
@@ -180,7 +195,9 @@ class ProgressImportResource(resources.Resource):
         writes in one transaction, and a dry run rolls it back.
         """
         result = self.get_result_class()()
-        result.diff_headers = list(COLUMNS)
+        # The front office's preview shows the same lines: file line, codes, date, value, comment.
+        result.diff_headers = ["ligne", *(FRENCH_NAMES[column] for column in COLUMNS)]
+        result.more_errors = ""
         user = kwargs.get("user")
         try:
             outcome = progress_import(
@@ -202,10 +219,11 @@ class ProgressImportResource(resources.Resource):
             row.import_type = (
                 RowResult.IMPORT_TYPE_NEW if planned.created else RowResult.IMPORT_TYPE_UPDATE
             )
-            value = _french_number(entry.value)
+            value = format_number(entry.value)
             if planned.previous_value is not None and planned.previous_value != entry.value:
-                value = f"{_french_number(planned.previous_value)} → {value}"
+                value = f"{format_number(planned.previous_value)} → {value}"
             row.diff = [
+                str(planned.line),
                 entry.indicator.objective.contract.reference,
                 entry.indicator.objective.code,
                 entry.indicator.code,
@@ -225,8 +243,11 @@ class ProgressImportResource(resources.Resource):
 
 def _add_error(result, error: RowError) -> None:
     """A file error as a base error; a line's error under its line and column, as written."""
+    if isinstance(error, MoreErrors):
+        result.more_errors = str(error)  # shown after the lines (templates/admin/cotri)
+        return
     if error.line == 0:
         result.append_base_error(Error(str(error)))
         return
-    validation_error = ValidationError({error.column: [error.message]})
+    validation_error = ValidationError({error.label: [error.message]})
     result.append_invalid_row(error.line - 1, {}, validation_error)

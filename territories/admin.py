@@ -16,9 +16,15 @@ from import_export.forms import ImportForm
 from import_export.results import RowResult
 from simple_history.admin import SimpleHistoryAdmin
 
-from cotri.admin_exports import EXPORT_FORMATS
 from cotri.admin_french import FrenchHistoryMixin, fill_missing_related
-from cotri.uploads_guard import UploadRefused, check_size, check_spreadsheet, is_xlsx_name
+from cotri.uploads_guard import (
+    UploadRefused,
+    check_size,
+    check_spreadsheet,
+    is_ods_name,
+    is_xlsx_name,
+)
+from exchange.admin_exports import EXPORT_FORMATS
 from french.output import agree, format_count, format_iso_date
 from territories.models import Membership, Territory
 from territories.resources import IMPORT_FORMATS, TerritoryResource
@@ -112,11 +118,13 @@ class GuardedImportForm(ImportForm):
         if upload is None or chosen in (None, ""):
             return cleaned
         title = self.format_classes[int(chosen)]().get_title()
-        if (title == "xlsx") != is_xlsx_name(upload.name):
+        kind = "xlsx" if is_xlsx_name(upload.name) else "ods" if is_ods_name(upload.name) else ""
+        if (title in ("xlsx", "ods") or kind) and title != kind:
             self.add_error(
                 "import_file",
                 f"le fichier « {upload.name} » ne correspond pas au format choisi ({title}) : "
-                "un classeur Excel porte l'extension .xlsx, un CSV une autre",
+                "un classeur Excel porte l'extension .xlsx, un classeur LibreOffice .ods, "
+                "un CSV une autre",
             )
             return cleaned
         try:
@@ -133,7 +141,7 @@ class GuardedImportForm(ImportForm):
 class CotriExportMixin(ExportMixin):
     """CSV (French: « ; », BOM, decimal commas) and XLSX exports of the filtered list.
 
-    Every text cell is neutralised (``cotri.admin_exports``). The export page keeps the list's
+    Every text cell is neutralised (``exchange.admin_exports``). The export page keeps the list's
     filters and search; officers who may view the model see the button.
     """
 

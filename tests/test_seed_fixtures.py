@@ -28,7 +28,7 @@ from indicators.rules import (
 ROOT = Path(__file__).resolve().parent.parent
 CONTRACTS_DIR = ROOT / "fixtures" / "contracts"
 DEMO_CSV = ROOT / "fixtures" / "demo" / "progress-demo.csv"
-SCHEMA = ROOT / "contracts" / "documents" / "schema.json"
+SCHEMA = ROOT / "exchange" / "documents" / "schema.json"
 
 DOCUMENT_PATHS = sorted(CONTRACTS_DIR.glob("*.json"))
 CALAISIS = "COTTRI-2021-CALAISIS"
@@ -127,7 +127,7 @@ def test_decimals_are_strings(path):
 @pytest.mark.parametrize("path", DOCUMENT_PATHS, ids=lambda p: p.stem)
 def test_document_matches_the_json_schema(path):
     if not SCHEMA.exists():
-        pytest.skip("contracts/documents/schema.json absent : validation par le schéma sautée")
+        pytest.skip("exchange/documents/schema.json absent : validation par le schéma sautée")
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(

@@ -6,8 +6,8 @@ from django.http import HttpRequest, JsonResponse
 from ninja import Query, Router
 from ninja.pagination import paginate
 
-from contracts.documents.exporter import contract_document_export, plain
 from contracts.enums import ContractStatus
+from exchange.documents.exporter import contract_document_export, plain
 from funding.evaluations import (
     contract_evaluation_preview,
     evaluation_to_json,

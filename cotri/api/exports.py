@@ -5,7 +5,7 @@ from enum import StrEnum
 from django.http import HttpResponse
 from ninja import Query, Router
 
-from cotri import exports
+from exchange import exports
 from funding.models import Evaluation
 from indicators.enums import EntryStatus
 from indicators.models import ProgressEntry

@@ -115,10 +115,13 @@ class ReviewForm(DsfrMixin, forms.Form):
 class ImportForm(DsfrMixin, forms.Form):
     file = forms.FileField(
         label="Fichier d'avancement",
-        help_text="CSV (séparateur « ; » ou « , », UTF-8 ou Windows-1252) ou XLSX ; 5 Mo au plus.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+        help_text=(
+            "CSV (séparateur « ; », « , » ou tabulation ; UTF-8, UTF-16, Windows-1252, "
+            "ISO-8859-15 ou Mac Roman), XLSX ou ODS ; 5 Mo au plus."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,.ods"}),
     )
 
 
 class ImportConfirmForm(forms.Form):
-    pending = forms.RegexField(regex=r"^[0-9a-f]{64}\.(csv|xlsx)$", widget=forms.HiddenInput)
+    pending = forms.RegexField(regex=r"^[0-9a-f]{64}\.(csv|xlsx|ods)$", widget=forms.HiddenInput)

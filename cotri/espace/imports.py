@@ -1,6 +1,6 @@
 """A chef de projet imports a progress file for their own contracts: preview, then confirm.
 
-The same service as the admin and ``import_progress`` (``indicators.progress_import``, ADR 0008),
+The same service as the admin and ``import_progress`` (``exchange.progress_import``, ADR 0008),
 acting with the user's rights: only the contracts they report on, no ``status`` column, every
 row submitted for validation, all rows or none. Between the preview and the confirmation the
 file waits in the media storage under its SHA-256, in a folder of the user's own, so a
@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from cotri.uploads_guard import MAX_FILE_BYTES, UploadRefused, check_size
+from exchange.progress_files import MAX_ROWS, ProgressImportError, RowError
+from exchange.progress_import import progress_import
 from french.output import agree, format_count, format_number
 from indicators import perms
 from indicators.models import Indicator
-from indicators.progress_files import ProgressImportError, RowError
-from indicators.progress_import import progress_import
 
 from .forms import ImportConfirmForm, ImportForm
 from .views import member_required
@@ -60,10 +60,11 @@ def _indicators(user):
     )
 
 
-def _page(request, *, form=None, errors=None, result=None, pending="", filename=""):
+def _page(request, *, form=None, errors=None, result=None, pending="", filename="", total=0):
     context = {
         "form": form or ImportForm(),
         "errors": errors or [],
+        "error_total": total or len(errors or []),
         "result": result,
         "preview": result.rows[:PREVIEW_ROWS] if result else [],
         "more": max(0, len(result.rows) - PREVIEW_ROWS) if result else 0,
@@ -71,6 +72,7 @@ def _page(request, *, form=None, errors=None, result=None, pending="", filename=
         "filename": filename,
         "indicators": _indicators(request.user),
         "max_mb": MAX_FILE_BYTES // (1024 * 1024),
+        "max_rows": MAX_ROWS,
     }
     return render(request, "espace/import.html", context)
 
@@ -110,9 +112,9 @@ def progress_file_import(request):
     try:
         result = _run(request, content=content, filename=filename, dry_run=True)
     except ProgressImportError as exc:
-        return _page(request, form=form, errors=exc.errors, filename=filename)
+        return _page(request, form=form, errors=exc.errors, filename=filename, total=exc.total)
     _clear_pending(request.user)
-    suffix = ".xlsx" if filename.lower().endswith(".xlsx") else ".csv"
+    suffix = next((s for s in (".xlsx", ".ods") if filename.lower().endswith(s)), ".csv")
     pending = hashlib.sha256(content).hexdigest() + suffix
     default_storage.save(f"{_pending_dir(request.user)}/{pending}", ContentFile(content))
     request.session["import_filename"] = filename
@@ -132,7 +134,7 @@ def _confirm(request):
     try:
         result = _run(request, content=content, filename=pending, dry_run=False)
     except ProgressImportError as exc:  # the data changed since the preview
-        return _page(request, errors=exc.errors, filename=filename)
+        return _page(request, errors=exc.errors, filename=filename, total=exc.total)
     finally:
         default_storage.delete(path)
     messages.success(

@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from cotri.exports import (
+from exchange.exports import (
     CONTRACT_COLUMNS,
     EVALUATION_COLUMNS,
     OBJECTIVE_COLUMNS,

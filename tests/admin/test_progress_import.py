@@ -1,6 +1,6 @@
 """Officers import progress files through the admin: the service's rules, messages and history.
 
-The admin hands the file to ``indicators.progress_import`` (the command's and the front office's
+The admin hands the file to ``exchange.progress_import`` (the command's and the front office's
 service): the same file gives the same French lines here and there, the whole file or nothing.
 """
 
@@ -15,9 +15,9 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from exchange.progress_import import ProgressImportError, progress_import
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
-from indicators.progress_import import ProgressImportError, progress_import
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,
@@ -116,16 +116,16 @@ def test_a_bad_file_gives_the_same_french_lines_in_the_admin_as_in_the_service(
 
 def test_every_bad_row_is_named_with_its_line_column_and_reason(calaisis):
     assert _service_errors(BAD_FILES["lignes fausses"]) == [
-        "ligne 3 : value : nombre invalide « beaucoup »",
-        "ligne 4 : objective : objectif « O9 » inconnu dans le contrat COTTRI-2021-CALAISIS",
+        "ligne 3 : valeur : nombre invalide « beaucoup »",
+        "ligne 4 : objectif : objectif « O9 » inconnu dans le contrat COTTRI-2021-CALAISIS",
         "ligne 5 : date : date invalide « 31/13/2022 » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)",
-        "ligne 5 : value : la valeur doit être positive ou nulle (« -3 »)",
-        "ligne 5 : status : statut inconnu « fini » (attendu : draft, submitted, validated, "
+        "ligne 5 : valeur : la valeur doit être positive ou nulle (« -3 »)",
+        "ligne 5 : statut : statut inconnu « fini » (attendu : draft, submitted, validated, "
         "returned)",
         "ligne 6 : date : doublon de la ligne 2 (même indicateur, même date)",
-        "ligne 7 : contract : contrat inconnu « INCONNU »",
+        "ligne 7 : contrat : contrat inconnu « INCONNU »",
         "ligne 8 : date : valeur obligatoire manquante",
-        "ligne 9 : value : Assurez-vous qu’il n’y a pas plus de 16 chiffres au total.",
+        "ligne 9 : valeur : Assurez-vous qu’il n’y a pas plus de 16 chiffres au total.",
     ]
     assert _service_errors(BAD_FILES["virgule décimale dans un fichier à virgules"]) == [
         "ligne 4 : cellules en trop : « 5 » au-delà de la dernière colonne : une virgule "
@@ -218,7 +218,7 @@ def test_a_bad_last_row_at_the_confirmation_step_saves_nothing(officer_client, c
 
     page = response.content.decode()
     assert "Import annulé : aucune ligne n&#x27;a été enregistrée." in page
-    assert "ligne 13 : value : nombre invalide « douze »" in page
+    assert "ligne 13 : valeur : nombre invalide « douze »" in page
     assert ProgressEntry.objects.count() == 0
     assert ProgressEntry.history.count() == 0
     assert EntryTransition.objects.count() == 0
@@ -255,7 +255,7 @@ def test_the_confirmation_saves_nothing_when_the_data_changed_meanwhile(officer_
 
     page = response.content.decode()
     assert "Import annulé : aucune ligne n&#x27;a été enregistrée." in page
-    assert "ligne 3 : indicator : indicateur « conseils » inconnu" in page
+    assert "ligne 3 : indicateur : indicateur « conseils » inconnu" in page
     assert ProgressEntry.objects.count() == 0
 
 
@@ -341,7 +341,7 @@ def test_staff_outside_the_officers_group_import_with_a_chef_de_projet_s_rights(
 
     page = _upload(client, content).content.decode()
 
-    assert "ligne 2 : contract : contrat inconnu « COTTRI-2021-CALAISIS »" in page
+    assert "ligne 2 : contrat : contrat inconnu « COTTRI-2021-CALAISIS »" in page
     assert ProgressEntry.objects.count() == 0
 
 

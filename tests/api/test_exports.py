@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from cotri.exports import FORMULA_TRIGGERS, Column, Table, neutralise, table_csv, table_xlsx
 from cotri.formulas import restore
+from exchange.exports import FORMULA_TRIGGERS, Column, Table, neutralise, table_csv, table_xlsx
 
 COLUMNS = (Column("texte", "texte", "", ""), Column("valeur", "décimal", "", ""))
 

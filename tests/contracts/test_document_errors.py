@@ -5,13 +5,13 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.documents import (
+from contracts.models import Contract, ContractTransition
+from exchange.documents import (
     ContractDocumentError,
     contract_document_load,
     contract_documents_check,
     contract_documents_import,
 )
-from contracts.models import Contract, ContractTransition
 from funding.models import Tranche
 from indicators.models import Indicator, Objective, ProgressEntry
 from territories.enums import TerritoryKind

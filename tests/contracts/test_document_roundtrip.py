@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from contracts.documents import contract_document_export, contract_documents_import
 from contracts.models import Contract, ContractTransition
+from exchange.documents import contract_document_export, contract_documents_import
 from funding.enums import TrancheKind
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import ProgressEntry

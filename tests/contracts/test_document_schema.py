@@ -5,7 +5,7 @@ import json
 import pytest
 from jsonschema import Draft202012Validator
 
-from contracts.documents import SCHEMA_PATH, contract_document_export, contract_documents_import
+from exchange.documents import SCHEMA_PATH, contract_document_export, contract_documents_import
 from tests.contracts.conftest import DATA
 
 

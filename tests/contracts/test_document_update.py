@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from contracts.documents import contract_document_export, contract_documents_import
 from contracts.models import Contract, ContractTransition
+from exchange.documents import contract_document_export, contract_documents_import
 from funding.enums import TrancheStatus
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import EntryTransition, Indicator, Objective, ProgressEntry
@@ -202,7 +202,7 @@ def test_groupement_is_updated_from_the_document(imported):
 
 
 def test_paid_tranche_cannot_be_removed(imported):
-    from contracts.documents import ContractDocumentError
+    from exchange.documents import ContractDocumentError
 
     Contract.objects.get().tranches.filter(year=1).update(
         status=TrancheStatus.PAID,

@@ -101,7 +101,7 @@ def test_a_file_with_bad_rows_lists_each_and_saves_nothing(
     assert "Aucune ligne n’a été enregistrée" in _text(response)
     errors = response.context["errors"]
     assert [(e.line, e.column) for e in errors] == [(3, "date"), (4, "contract"), (5, "value")]
-    assert "ligne 5 : value : nombre invalide « douze »" in _text(response)
+    assert "ligne 5 : valeur : nombre invalide « douze »" in _text(response)
     assert not ProgressEntry.objects.exists()
 
 
@@ -114,7 +114,7 @@ def test_a_status_column_is_refused_for_a_chef_de_projet(client, chef_a, indicat
 
     response = _upload(client, content)
 
-    assert "ligne 2 : status : seuls les agents peuvent fixer le statut" in _text(response)
+    assert "ligne 2 : statut : seuls les agents peuvent fixer le statut" in _text(response)
     assert not ProgressEntry.objects.exists()
 
 
@@ -217,7 +217,7 @@ def test_a_nul_character_deep_in_the_file_is_refused_in_french(client, chef_a, i
 
 
 def test_an_export_corrected_by_the_chef_imports_back(client, chef_a, draft_a, submitted_a):
-    from cotri.exports import progress_table, table_csv
+    from exchange.exports import progress_table, table_csv
 
     client.force_login(chef_a)
     exported = table_csv(progress_table(ProgressEntry.objects.all())).decode("utf-8-sig")

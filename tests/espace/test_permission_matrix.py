@@ -51,6 +51,11 @@ MATRIX = {
         lambda o: [o["contract"].reference],
         {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
     ),
+    # The progress file template shows what the contract page shows, to the same people.
+    "espace:contract_template": (
+        lambda o: [o["contract"].reference],
+        {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
     "espace:indicator": (lambda o: [o["indicator"].pk], {"GET": TERRITORY_A, "POST": REPORT_ON_A}),
     "espace:entry": (lambda o: [o["entry"].pk], {"GET": REPORT_ON_A, "POST": REPORT_ON_A}),
     "espace:evidence": (

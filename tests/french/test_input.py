@@ -9,9 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cotri.french_fields import FrenchDecimalField
+from exchange.progress_files import parse_date, parse_decimal
 from french import input as french_input
 from french import output
-from indicators.progress_files import parse_date, parse_decimal
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
+from exchange.progress_import import ProgressImportError, progress_import
 from indicators.enums import EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
-from indicators.progress_import import ProgressImportError, progress_import
 from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
 from tests.files import zip_bytes
 
@@ -63,10 +63,10 @@ def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(calaisis):
     with pytest.raises(ProgressImportError) as exc:
         progress_import(content=content, filename="a.csv")
     assert [str(e) for e in exc.value.errors] == [
-        "ligne 3 : objective : objectif « O9 » inconnu dans le contrat COTTRI-2021-CALAISIS",
+        "ligne 3 : objectif : objectif « O9 » inconnu dans le contrat COTTRI-2021-CALAISIS",
         "ligne 4 : date : date invalide « 31/13/2022 » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)",
-        "ligne 5 : value : la valeur doit être positive ou nulle (« -3 »)",
-        "ligne 6 : contract : contrat inconnu « INCONNU »",
+        "ligne 5 : valeur : la valeur doit être positive ou nulle (« -3 »)",
+        "ligne 6 : contrat : contrat inconnu « INCONNU »",
     ]
     assert ProgressEntry.objects.count() == 0
 
@@ -94,7 +94,7 @@ def test_chef_de_projet_cannot_touch_other_contracts_nor_set_status(calaisis, st
             content=content, filename="a.csv", by=stranger, officer=False, allowed_contract_ids=[]
         )
     assert [str(e) for e in exc.value.errors] == [
-        "ligne 2 : contract : contrat inconnu « COTTRI-2021-CALAISIS »"
+        "ligne 2 : contrat : contrat inconnu « COTTRI-2021-CALAISIS »"
     ]
     result = progress_import(
         content=content.replace(b";status", b"").replace(b";validated", b""),
@@ -128,7 +128,7 @@ def test_command_exit_status_and_error_lines(calaisis, tmp_path, capsys):
     with pytest.raises(SystemExit) as exc:
         call_command("import_progress", str(bad))
     assert exc.value.code == 1
-    assert "ligne 2 : contract : contrat inconnu « X »" in capsys.readouterr().err
+    assert "ligne 2 : contrat : contrat inconnu « X »" in capsys.readouterr().err
     good = tmp_path / "good.csv"
     good.write_bytes(FRENCH_CSV)
     call_command("import_progress", str(good), "--dry-run")
@@ -225,7 +225,7 @@ def test_a_dry_run_checks_everything_and_saves_nothing(calaisis, officer):
 
 
 def test_rights_follow_the_user(calaisis, officer, stranger):
-    from indicators.progress_import import import_rights
+    from exchange.progress_import import import_rights
 
     assert import_rights(None) == {"officer": True, "allowed_contract_ids": None}
     assert import_rights(officer) == {"officer": True, "allowed_contract_ids": None}
@@ -234,7 +234,7 @@ def test_rights_follow_the_user(calaisis, officer, stranger):
 
 def test_the_guard_is_importable_from_its_old_home():
     from cotri import uploads_guard
-    from indicators import progress_import as service
+    from exchange import progress_import as service
 
     assert service.MAX_FILE_BYTES == uploads_guard.MAX_FILE_BYTES == 5 * 1024 * 1024
     with pytest.raises(ProgressImportError, match="fichier vide"):

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from cotri import exports
 from cotri.public.tasks import render_fiche_pdf
+from exchange import exports
 from funding.evaluations import contract_evaluate, evaluation_decide, evaluation_to_json
 from funding.models import Evaluation
 from tests.public.conftest import plain

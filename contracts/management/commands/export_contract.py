@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contracts.documents import contract_document_export
 from contracts.models import Contract
+from exchange.documents import contract_document_export
 
 
 class Command(BaseCommand):

@@ -10,13 +10,13 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from contracts.documents import (
+from contracts.models import Contract
+from exchange.documents import (
     ContractDocumentError,
     contract_document_load,
     contract_documents_check,
     contract_documents_import,
 )
-from contracts.models import Contract
 from funding.models import Tranche
 from indicators.models import Indicator
 

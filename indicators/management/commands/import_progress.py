@@ -3,8 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from exchange.progress_import import ProgressImportError, import_rights, progress_import
 from french.output import format_count
-from indicators.progress_import import ProgressImportError, import_rights, progress_import
 
 
 class Command(BaseCommand):

@@ -31,9 +31,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from contracts.documents.exporter import plain
 from contracts.enums import ContractStatus
 from cotri.formulas import FORMULA_TRIGGERS, neutralise
+from exchange.documents.exporter import plain
 from french import output
 from funding.evaluations import (
     UNAVAILABLE_FR,

@@ -2,8 +2,8 @@
 
 The one service behind the three doors: the ``import_progress`` command, the officers' admin
 (``indicators.resources.ProgressImportResource`` shows its plan as the preview, then confirms)
-and the front office. Reading the file is ``indicators.progress_files``; guarding the door is
-``cotri.uploads_guard``; the bulk write is ``indicators.progress_write``. Here: what each row
+and the front office. Reading the file is ``exchange.progress_files``; guarding the door is
+``cotri.uploads_guard``; the bulk write is ``exchange.progress_write``. Here: what each row
 means and who may write it.
 """
 
@@ -26,22 +26,27 @@ from cotri.uploads_guard import (  # noqa: F401
     MAX_XLSX_MEMBERS,
     MAX_XLSX_UNCOMPRESSED_BYTES,
 )
-from indicators.enums import EntrySource, EntryStatus
-from indicators.models import Indicator, ProgressEntry
-from indicators.perms import EDITABLE_STATUSES, contracts_editable_by, is_officer
-from indicators.progress_files import (  # noqa: F401
+from exchange.progress_files import (  # noqa: F401
     COLUMNS,
     EXTRA_CELLS,
+    FRENCH_NAMES,
+    MAX_ERRORS,
+    MAX_ROWS,
     REQUIRED,
+    ErrorList,
     ProgressImportError,
     Row,
     RowError,
     check_upload,
     parse_date,
     parse_decimal,
+    parse_value,
     read_rows,
 )
-from indicators.progress_write import IMPORT_NOTE, write_entries  # noqa: F401
+from exchange.progress_write import IMPORT_NOTE, write_entries  # noqa: F401
+from indicators.enums import EntrySource, EntryStatus
+from indicators.models import Indicator, ProgressEntry
+from indicators.perms import EDITABLE_STATUSES, contracts_editable_by, is_officer
 from indicators.services import import_submitted_notify
 from indicators.signals import progress_changed
 
@@ -63,6 +68,9 @@ class PlannedRow:
     created: bool
     previous_value: Decimal | None = None
 
+
+# The cells a row brings; a row with none of them filled is skipped.
+TO_FILL = ("date", "value", "comment", "status")
 
 # What a chef de projet's file cannot change (the front office's rule: indicators.perms).
 LOCKED = {
@@ -140,16 +148,19 @@ def import_rights(user) -> dict:
 
 def _check_header(header: list[str]) -> None:
     errors = []
+    line = getattr(header, "line", 1)
     missing = [c for c in REQUIRED if c not in header]
     unknown = [c for c in header if c and c not in COLUMNS]
     if missing:
-        errors.append(RowError(1, ", ".join(missing), "colonne obligatoire absente"))
+        errors.append(RowError(line, ", ".join(missing), "colonne obligatoire absente"))
     if unknown:
         errors.append(
             RowError(
-                1,
+                line,
                 ", ".join(unknown),
-                f"colonne inconnue (colonnes possibles : {', '.join(COLUMNS)})",
+                "colonne inconnue (colonnes possibles : "
+                f"{', '.join(FRENCH_NAMES[c] for c in COLUMNS)} ; une colonne d'aide entre "
+                "parenthèses est ignorée)",
             )
         )
     if errors:
@@ -166,11 +177,13 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
     existing = _existing_entries(indicators.values())
     default_status = EntryStatus.VALIDATED if officer else EntryStatus.SUBMITTED
     now = timezone.now()
-    errors: list[RowError] = []
+    errors = ErrorList(limit=MAX_ERRORS)  # a million bad lines: counted, 100 kept
     seen: dict[tuple[int, datetime.date], int] = {}
     result = ImportResult()
 
     for row in rows:
+        if not any(row.cells.get(c) for c in TO_FILL) and not (row.extra or row.misfit):
+            continue  # a template row left empty (codes and help only): nothing to import
         parsed = _parse_row(row, indicators, officer=officer, default_status=default_status)
         if isinstance(parsed, list):
             errors.extend(parsed)
@@ -179,19 +192,19 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
         first = seen.setdefault((indicator.pk, date), row.line)
         if first != row.line:
             message = f"doublon de la ligne {first} (même indicateur, même date)"
-            errors.append(RowError(row.line, "date", message))
+            errors.add(RowError(row.line, "date", message))
             continue
         entry = existing.get((indicator.pk, date))
         if requested and not officer and (entry is None or entry.status != requested):
             # A chef de projet's file may only repeat the current status (an export sent back).
-            errors.append(RowError(row.line, "status", "seuls les agents peuvent fixer le statut"))
+            errors.add(RowError(row.line, "status", "seuls les agents peuvent fixer le statut"))
             continue
         if entry is not None and not officer and entry.status not in EDITABLE_STATUSES:
             comment = restore(row.cells.get("comment", ""))
             if (entry.value, entry.comment) == (value, comment):
                 result.unchanged += 1  # the same file imported again: nothing to do
                 continue
-            errors.append(RowError(row.line, "value", LOCKED[entry.status]))
+            errors.add(RowError(row.line, "value", LOCKED[entry.status]))
             continue
         created = entry is None
         if created:
@@ -227,6 +240,8 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
 def _parse_row(row: Row, indicators: dict, *, officer: bool, default_status: str):
     """``(indicator, date, value, status, status cell)``, or the list of the row's errors."""
     cells, line = row.cells, row.line
+    if row.misfit:  # never read a shifted row: its cells would land in the wrong columns
+        return [RowError(line, "nombre de cellules", row.misfit)]
     if row.extra:
         return [
             RowError(
@@ -254,7 +269,7 @@ def _parse_row(row: Row, indicators: dict, *, officer: bool, default_status: str
     except ValueError as exc:
         errors.append(RowError(line, "date", str(exc)))
     try:
-        value = parse_decimal(cells["value"])
+        value = parse_value(cells["value"])
         ProgressEntry._meta.get_field("value").run_validators(value)
     except ValueError as exc:
         errors.append(RowError(line, "value", str(exc)))

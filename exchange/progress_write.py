@@ -1,6 +1,6 @@
 """Writing an import's entries in bulk, with their history and their status transitions.
 
-``indicators.progress_import`` checks the file and plans the entries; this module saves them,
+``exchange.progress_import`` checks the file and plans the entries; this module saves them,
 inside the transaction the service opens. 10 000 rows take a few seconds on PostgreSQL
 (``bench/bench_import.py``): bulk inserts, one history row per entry (by the importing user, with
 the reason « Import de fichier »), and pipelined updates for the entries corrected in place.

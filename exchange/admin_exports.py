@@ -1,10 +1,10 @@
 """The admin's spreadsheet exports: the API's tables, restricted to the admin's filtered list.
 
-The columns and rows are ``cotri.exports``' (the API and open data use the same ones), so a file
+The columns and rows are ``exchange.exports``' (the API and open data use the same ones), so a file
 downloaded from the admin reads like one downloaded from ``/api/exports/``. ``TableResource`` is
 the django-import-export face of a table: one field per column (officers may untick some), and
 one hook, ``export_field``, through which every cell passes and every text is neutralised. The
-files are written by ``cotri.exports``' writers (CSV: UTF-8 with BOM, « ; », decimal commas,
+files are written by ``exchange.exports``' writers (CSV: UTF-8 with BOM, « ; », decimal commas,
 French dates; XLSX: numbers as numbers, dates as dates).
 """
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
-from cotri import exports
+from exchange import exports
 
 
 class CellWidget(widgets.Widget):
@@ -26,7 +26,7 @@ class CellWidget(widgets.Widget):
 
 
 class TableResource(resources.Resource):
-    """Export-only resource whose rows come from a ``cotri.exports`` table builder.
+    """Export-only resource whose rows come from a ``exchange.exports`` table builder.
 
     Subclasses name their ``columns`` (a tuple of ``exports.Column``) and ``build`` (queryset →
     ``exports.Table``); the fields are made from the columns by ``__init_subclass__``.

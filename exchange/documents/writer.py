@@ -14,7 +14,6 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from contracts.documents.checks import CheckedDocument, Path
 from contracts.models import (
     Amendment,
     Contract,
@@ -24,6 +23,7 @@ from contracts.models import (
     Signatory,
 )
 from contracts.services import contract_set_status
+from exchange.documents.checks import CheckedDocument, Path
 from funding.models import Tranche
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import (

@@ -16,10 +16,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from contracts.documents.checks import CheckedDocument, Path, document_check
-from contracts.documents.schema import json_path, schema_errors
-from contracts.documents.writer import WriteError, document_write
 from contracts.models import Contract
+from exchange.documents.checks import CheckedDocument, Path, document_check
+from exchange.documents.schema import json_path, schema_errors
+from exchange.documents.writer import WriteError, document_write
 
 
 class ContractDocumentError(ValidationError):

@@ -1,13 +1,13 @@
 """Contract documents: the JSON form of a contract (see interfaces.md and ``schema.json``)."""
 
-from contracts.documents.exporter import contract_document_export
-from contracts.documents.importer import (
+from exchange.documents.exporter import contract_document_export
+from exchange.documents.importer import (
     ContractDocumentError,
     contract_document_load,
     contract_documents_check,
     contract_documents_import,
 )
-from contracts.documents.schema import SCHEMA_PATH, contract_document_schema
+from exchange.documents.schema import SCHEMA_PATH, contract_document_schema
 
 __all__ = [
     "SCHEMA_PATH",

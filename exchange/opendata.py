@@ -14,7 +14,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from contracts.models import Contract
-from cotri import exports
+from exchange import exports
 from indicators.models import ProgressEntry
 
 LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0 (Etalab 2.0)"
