@@ -19,14 +19,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from contracts.enums import MembershipRole
 from contracts.perms import OFFICERS_GROUP
-from indicators import perms
+from indicators import entry_rules, perms
 from indicators.enums import ENTRY_TRANSITIONS, EntrySource, EntryStatus
 from indicators.models import EntryTransition, Evidence, Indicator, ProgressEntry
 
@@ -154,9 +154,14 @@ def entry_save_draft(
     entry: ProgressEntry | None = None,
     expected_version: int | None = None,
 ) -> ProgressEntry:
-    """Create a draft, or change a draft or returned entry (which goes back to draft)."""
+    """Create a draft, or change a draft or returned entry (which goes back to draft).
+
+    Raises ``ValidationError({"date": [...]})`` when the date is outside the contract's period or
+    already holds another entry of the indicator (``indicators.entry_rules``).
+    """
     if not perms.can_report_progress(by, indicator):
         raise PermissionDenied("Vous ne pouvez pas saisir l'avancement de ce contrat.")
+    entry_rules.lock_indicators([indicator.pk])
     if entry is None:
         entry = ProgressEntry(
             indicator=indicator, author=by, source=EntrySource.MANUAL, status=EntryStatus.DRAFT
@@ -177,8 +182,17 @@ def entry_save_draft(
                 code="entry_locked",
             )
         entry.status = EntryStatus.DRAFT
+    entry_rules.check_entry(indicator=indicator, date=date, exclude_pk=entry.pk)
     entry.date, entry.value, entry.comment = date, value, comment
-    _save(entry, by=by)
+    try:
+        with transaction.atomic():  # a savepoint: the refusal leaves the transaction usable
+            _save(entry, by=by)
+    except IntegrityError as error:  # a concurrent writer won the date (no row lock on SQLite)
+        if not entry_rules.is_duplicate_error(error):
+            raise
+        raise ValidationError(
+            {"date": [entry_rules.duplicate_message(date)]}, code="entry_date"
+        ) from None
     _log(entry, from_status=from_status, by=by)
     return entry
 

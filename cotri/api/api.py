@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from . import contracts, exports, programmes, progress, territories
+from .schemas import RULE_ERROR
 
 _VALIDATION_ERROR = {
     "description": "Paramètres invalides",
@@ -159,4 +160,6 @@ _MESSAGES_FR = {
 
 
 def _message_fr(error: dict) -> str:
+    if error.get("type") == RULE_ERROR:
+        return error["msg"]
     return _MESSAGES_FR.get(error.get("type", ""), "valeur invalide")
