@@ -72,6 +72,22 @@ def _check_transition(entry: ProgressEntry, to_status: str) -> None:
         )
 
 
+OWN_ENTRY_MESSAGE = (
+    "Vous ne pouvez ni valider ni renvoyer une saisie que vous avez écrite : "
+    "un autre agent doit la relire."
+)
+
+
+def check_four_eyes(*, entry: ProgressEntry, by) -> None:
+    """Raise ``ValidationError`` (code ``own_entry``) when ``by`` wrote ``entry``.
+
+    Nobody reviews their own entry, even a user who is both an officer and a chef de projet.
+    Reads ``entry.author_id`` only: no query (the bulk validation calls it per entry).
+    """
+    if entry.author_id is not None and entry.author_id == getattr(by, "pk", None):
+        raise ValidationError(OWN_ENTRY_MESSAGE, code="own_entry")
+
+
 def _log(entry: ProgressEntry, *, from_status: str, by, note: str = "") -> None:
     if from_status != entry.status:
         EntryTransition.objects.create(
@@ -218,9 +234,10 @@ def _review(
     entry: ProgressEntry, *, by, to_status: str, note: str, expected_version: int | None
 ) -> ProgressEntry:
     _claim(entry, expected_version=entry.version if expected_version is None else expected_version)
-    entry.refresh_from_db(fields=["status"])
+    entry.refresh_from_db(fields=["status", "author"])
     if not perms.is_officer(by):
         raise PermissionDenied("Seuls les agents valident ou renvoient les saisies.")
+    check_four_eyes(entry=entry, by=by)
     from_status = entry.status
     _check_transition(entry, to_status)
     entry.status = to_status
