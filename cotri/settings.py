@@ -162,17 +162,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
-# Django 6.1 mailers: console by default, SMTP when EMAIL_HOST is set.
-if env.str("EMAIL_HOST", default=""):
+# Django 6.1 mailers: console by default, SMTP when EMAIL_HOST is set. Production never prints
+# e-mails: without EMAIL_HOST it hands them to the host's own relay (localhost:25, no TLS).
+_EMAIL_HOST = env.str("EMAIL_HOST", default="")
+if _EMAIL_HOST or COTRI_PRODUCTION:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": env.str("EMAIL_HOST"),
-                "port": env.int("EMAIL_PORT", default=587),
+                "host": _EMAIL_HOST or "localhost",
+                "port": env.int("EMAIL_PORT", default=587 if _EMAIL_HOST else 25),
                 "username": env.str("EMAIL_HOST_USER", default=""),
                 "password": env.str("EMAIL_HOST_PASSWORD", default=""),
-                "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+                "use_tls": env.bool("EMAIL_USE_TLS", default=bool(_EMAIL_HOST)),
                 "timeout": 10,
             },
         }
@@ -181,13 +183,18 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cotri <ne-pas-repondre@cotri.local>")
 
-# Security: safe by default in production, relaxed only on plain-HTTP laptops.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Security: on by default in production (HTTPS redirect, secure cookies, HSTS for a year), each
+# turned off only by its variable set to false/0; relaxed by default on plain-HTTP laptops.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=COTRI_PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=COTRI_PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=COTRI_PRODUCTION)
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365 if COTRI_PRODUCTION else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=COTRI_PRODUCTION
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=COTRI_PRODUCTION)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
