@@ -113,7 +113,14 @@ if COTRI_PRODUCTION and not REDIS_URL:
     # keep serving an unpublished fiche in the other workers (docs/adr/0007-fiche-cache.md).
     raise ImproperlyConfigured("REDIS_URL doit être défini en production.")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "cotri.public.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "cotri.public.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis is a cache miss (redis_cache.py), after one second at most.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
