@@ -220,10 +220,6 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Must stay longer than the coalescing delay and the longest task.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-}
 CELERY_BEAT_SCHEDULE = {
     "evaluate-active-contracts-nightly": {
         "task": "funding.tasks.evaluate_all_active",
@@ -238,6 +234,31 @@ CELERY_BEAT_SCHEDULE = {
 COTRI_EVALUATION_COALESCE_SECONDS = env.int("COTRI_EVALUATION_COALESCE_SECONDS", default=60)
 # Likewise one fiche PDF render per published contract after this delay.
 COTRI_FICHE_COALESCE_SECONDS = env.int("COTRI_FICHE_COALESCE_SECONDS", default=60)
+
+# Task limits, from the longest task: one contract's evaluation or one fiche PDF render (a few
+# seconds; the nightly sweeps only enqueue one task per contract). A task past the soft limit
+# is stopped (its transaction rolls back), past the hard limit its process is killed.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
+# Redis redelivers a message left unacknowledged (a killed worker: acks_late) after the
+# visibility timeout. It must exceed the longest countdown (the coalescing windows: delayed
+# messages are unacknowledged too) plus the hard limit, or a running task would be delivered a
+# second time; just above that, a killed evaluation or render is redone within minutes.
+_VISIBILITY_FLOOR = (
+    max(COTRI_EVALUATION_COALESCE_SECONDS, COTRI_FICHE_COALESCE_SECONDS) + CELERY_TASK_TIME_LIMIT
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=_VISIBILITY_FLOOR + 90)
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= _VISIBILITY_FLOOR:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT doit dépasser {_VISIBILITY_FLOOR} s (plus long délai de "
+        "regroupement + CELERY_TASK_TIME_LIMIT) : sinon une tâche en cours serait relancée."
+    )
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT doit être inférieur à CELERY_TASK_TIME_LIMIT."
+    )
 
 # Admin imports keep the previewed file between preview and confirmation: in the shared cache
 # when there is one, so several web containers can serve the two requests.
