@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 ENV_FILE = BASE_DIR / ".env"
@@ -67,6 +68,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "cotri.headers.SecurityHeadersMiddleware",
     "cotri.middleware.RejectNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -113,7 +116,14 @@ if COTRI_PRODUCTION and not REDIS_URL:
     # keep serving an unpublished fiche in the other workers (docs/adr/0007-fiche-cache.md).
     raise ImproperlyConfigured("REDIS_URL doit être défini en production.")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "cotri.public.redis_cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "cotri.public.redis_cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            # An unreachable Redis is a cache miss (redis_cache.py), after one second at most.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -163,17 +173,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 
-# Django 6.1 mailers: console by default, SMTP when EMAIL_HOST is set.
-if env.str("EMAIL_HOST", default=""):
+# Django 6.1 mailers: console by default, SMTP when EMAIL_HOST is set. Production never prints
+# e-mails: without EMAIL_HOST it hands them to the host's own relay (localhost:25, no TLS).
+_EMAIL_HOST = env.str("EMAIL_HOST", default="")
+if _EMAIL_HOST or COTRI_PRODUCTION:
     MAILERS = {
         "default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
             "OPTIONS": {
-                "host": env.str("EMAIL_HOST"),
-                "port": env.int("EMAIL_PORT", default=587),
+                "host": _EMAIL_HOST or "localhost",
+                "port": env.int("EMAIL_PORT", default=587 if _EMAIL_HOST else 25),
                 "username": env.str("EMAIL_HOST_USER", default=""),
                 "password": env.str("EMAIL_HOST_PASSWORD", default=""),
-                "use_tls": env.bool("EMAIL_USE_TLS", default=True),
+                "use_tls": env.bool("EMAIL_USE_TLS", default=bool(_EMAIL_HOST)),
                 "timeout": 10,
             },
         }
@@ -182,16 +194,36 @@ else:
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="cotri <ne-pas-repondre@cotri.local>")
 
-# Security: safe by default in production, relaxed only on plain-HTTP laptops.
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+# Security: on by default in production (HTTPS redirect, secure cookies, HSTS for a year), each
+# turned off only by its variable set to false/0; relaxed by default on plain-HTTP laptops.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=COTRI_PRODUCTION)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=COTRI_PRODUCTION)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=COTRI_PRODUCTION)
+SECURE_HSTS_SECONDS = env.int(
+    "SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365 if COTRI_PRODUCTION else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=COTRI_PRODUCTION
+)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=COTRI_PRODUCTION)
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None
 )
+# Content-Security-Policy (Django's own): every script, style, font and image is served by the
+# site itself (DSFR, the API docs' Swagger UI are self-hosted); inline style attributes remain
+# allowed (the admin's, django-import-export's and simple-history's templates use some).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 SESSION_SAVE_EVERY_REQUEST = True  # the session expires after inactivity, not after login
 
@@ -207,10 +239,6 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    # Must stay longer than the coalescing delay and the longest task.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
-}
 CELERY_BEAT_SCHEDULE = {
     "evaluate-active-contracts-nightly": {
         "task": "funding.tasks.evaluate_all_active",
@@ -225,6 +253,31 @@ CELERY_BEAT_SCHEDULE = {
 COTRI_EVALUATION_COALESCE_SECONDS = env.int("COTRI_EVALUATION_COALESCE_SECONDS", default=60)
 # Likewise one fiche PDF render per published contract after this delay.
 COTRI_FICHE_COALESCE_SECONDS = env.int("COTRI_FICHE_COALESCE_SECONDS", default=60)
+
+# Task limits, from the longest task: one contract's evaluation or one fiche PDF render (a few
+# seconds; the nightly sweeps only enqueue one task per contract). A task past the soft limit
+# is stopped (its transaction rolls back), past the hard limit its process is killed.
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=120)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=150)
+# Redis redelivers a message left unacknowledged (a killed worker: acks_late) after the
+# visibility timeout. It must exceed the longest countdown (the coalescing windows: delayed
+# messages are unacknowledged too) plus the hard limit, or a running task would be delivered a
+# second time; just above that, a killed evaluation or render is redone within minutes.
+_VISIBILITY_FLOOR = (
+    max(COTRI_EVALUATION_COALESCE_SECONDS, COTRI_FICHE_COALESCE_SECONDS) + CELERY_TASK_TIME_LIMIT
+)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=_VISIBILITY_FLOOR + 90)
+}
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= _VISIBILITY_FLOOR:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT doit dépasser {_VISIBILITY_FLOOR} s (plus long délai de "
+        "regroupement + CELERY_TASK_TIME_LIMIT) : sinon une tâche en cours serait relancée."
+    )
+if CELERY_TASK_SOFT_TIME_LIMIT >= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        "CELERY_TASK_SOFT_TIME_LIMIT doit être inférieur à CELERY_TASK_TIME_LIMIT."
+    )
 
 # Admin imports keep the previewed file between preview and confirmation: in the shared cache
 # when there is one, so several web containers can serve the two requests.

@@ -21,6 +21,12 @@ urlpatterns = [
     path("", include("cotri.public.urls")),
 ]
 
+# Under /api/ every error is JSON, even the ones no API view answered (cotri/views.py).
+handler400 = views.bad_request
+handler403 = views.permission_denied
+handler404 = views.page_not_found
+handler500 = views.server_error
+
 if settings.PROCONNECT_ENABLED:  # optional sign-in of public agents (cotri/proconnect.py)
     urlpatterns.insert(-1, path("oidc/", include("cotri.proconnect")))
 

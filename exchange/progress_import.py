@@ -44,6 +44,7 @@ from exchange.progress_files import (  # noqa: F401
     read_rows,
 )
 from exchange.progress_write import IMPORT_NOTE, write_entries  # noqa: F401
+from indicators.entry_rules import date_error, lock_indicators
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import Indicator, ProgressEntry
 from indicators.perms import EDITABLE_STATUSES, contracts_editable_by, is_officer
@@ -174,6 +175,9 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
     """Check every row (collecting every error) and build the entries to save."""
     # A chef de projet's forbidden contracts look exactly like unknown ones.
     indicators = _indicators_for(rows, allowed)
+    # Two imports (or a form) writing the same indicators run one after the other: the second
+    # one's plan sees the first one's entries and corrects them in place.
+    lock_indicators(i.pk for i in indicators.values())
     existing = _existing_entries(indicators.values())
     default_status = EntryStatus.VALIDATED if officer else EntryStatus.SUBMITTED
     now = timezone.now()
@@ -268,6 +272,10 @@ def _parse_row(row: Row, indicators: dict, *, officer: bool, default_status: str
         date = parse_date(cells["date"])
     except ValueError as exc:
         errors.append(RowError(line, "date", str(exc)))
+    else:
+        outside = date_error(contract=indicator.objective.contract, date=date)
+        if outside:
+            errors.append(RowError(line, "date", outside))
     try:
         value = parse_value(cells["value"])
         ProgressEntry._meta.get_field("value").run_validators(value)
@@ -308,7 +316,6 @@ def _existing_entries(indicators: Iterable[Indicator]) -> dict:
         .filter(indicator_id__in=ids)
         .order_by("indicator_id", "date", "pk")
     )
-    # Several entries may share an indicator and a date (typed by hand): the latest one is updated.
     return {(e.indicator_id, e.date): e for e in entries}
 
 

@@ -88,6 +88,18 @@ class Tranche(models.Model):
     def __str__(self) -> str:
         return f"{self.label} (année {self.year})"
 
+    def save(self, *args, **kwargs):
+        """Refuses decided money changed or a bonus above its cap, whoever saves (16.3)."""
+        from funding.tranche_rules import tranche_check
+
+        tranche_check(tranche=self)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from funding.tranche_rules import tranche_check  # the rules read the evaluations
+
+        tranche_check(tranche=self)
+
 
 class EvaluationStatus(models.TextChoices):
     ELIGIBLE = "eligible", "Éligible"

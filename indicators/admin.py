@@ -8,7 +8,9 @@ from django.db.models import Count
 
 from cotri.espace.admin_actions import validate_entries
 from exchange.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
+from indicators import entry_rules
 from indicators.admin_template import ProgressTemplateAdminMixin
+from indicators.enums import EntryStatus
 from indicators.models import (
     Action,
     Actor,
@@ -261,6 +263,15 @@ class ProgressEntryAdminForm(forms.ModelForm):
     """Carries the version the officer loaded: a save over someone else's change is refused."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label="motif de la modification",
+        max_length=100,  # simple-history's history_change_reason
+        required=False,
+        help_text=(
+            "Obligatoire pour modifier une saisie validée : il est gardé dans l'historique "
+            "de la saisie."
+        ),
+    )
 
     class Meta:
         model = ProgressEntry
@@ -285,7 +296,24 @@ class ProgressEntryAdminForm(forms.ModelForm):
             )
             if not current:
                 raise entry_conflict(self.instance.pk)
+        indicator, date = cleaned.get("indicator"), cleaned.get("date")
+        moved = not self.instance.pk or {"indicator", "date"} & set(self.changed_data)
+        if indicator is not None and date is not None and moved:
+            entry_rules.check_entry(indicator=indicator, date=date, exclude_pk=self.instance.pk)
+        if self._changes_validated_value() and not cleaned.get("change_reason", "").strip():
+            self.add_error(
+                "change_reason",
+                "Cette saisie est validée : indiquez le motif de la modification ; il sera "
+                "gardé dans son historique.",
+            )
         return cleaned
+
+    def _changes_validated_value(self) -> bool:
+        if not self.instance.pk:
+            return False
+        stored = ProgressEntry.objects.filter(pk=self.instance.pk).values_list("status").first()
+        changed = {"indicator", "date", "value", "comment"} & set(self.changed_data)
+        return bool(changed) and stored is not None and stored[0] == EntryStatus.VALIDATED
 
 
 class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, HistoryAdmin):
@@ -320,7 +348,20 @@ class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, His
     inlines = [EvidenceInline, EntryTransitionInline]
     actions = [validate_entries]
     fieldsets = (
-        (None, {"fields": ("indicator", "date", "value", "comment", "author", "loaded_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "indicator",
+                    "date",
+                    "value",
+                    "comment",
+                    "author",
+                    "change_reason",
+                    "loaded_version",
+                )
+            },
+        ),
         (
             "Relecture",
             {
@@ -361,6 +402,9 @@ class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, His
             for attname, value in stored.items():
                 setattr(obj, attname, value)
             obj.version += 1  # every save, a revert included: other open forms must reload
+            reason = form.cleaned_data.get("change_reason", "").strip()
+            if reason:
+                obj._change_reason = reason  # simple-history keeps it on the new history row
         elif obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)

@@ -191,6 +191,12 @@ class ProgressEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(source__in=EntrySource.values), name="entry_source_valid"
             ),
+            # One value per indicator and date (indicators.entry_rules gives the French message).
+            models.UniqueConstraint(
+                fields=["indicator", "date"],
+                name="entry_indicator_date_unique",
+                violation_error_message="Une valeur existe déjà à cette date : modifiez-la.",
+            ),
         ]
         indexes = [models.Index(fields=["indicator", "status", "date"])]
 

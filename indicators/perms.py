@@ -47,4 +47,9 @@ def can_edit_entry(user, entry) -> bool:
 
 
 def can_validate_entry(user, entry) -> bool:
-    return is_officer(user) and entry.status == EntryStatus.SUBMITTED
+    """An officer, on a submitted entry someone else wrote (four eyes)."""
+    return (
+        is_officer(user)
+        and entry.status == EntryStatus.SUBMITTED
+        and (entry.author_id is None or entry.author_id != user.pk)
+    )

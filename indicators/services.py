@@ -19,7 +19,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -27,7 +27,7 @@ from django.utils import timezone
 from contracts.enums import MembershipRole
 from contracts.perms import OFFICERS_GROUP
 from french.output import format_datetime, format_number
-from indicators import perms
+from indicators import entry_rules, perms
 from indicators.enums import ENTRY_TRANSITIONS, EntrySource, EntryStatus
 from indicators.models import EntryTransition, Evidence, Indicator, ProgressEntry
 
@@ -71,6 +71,22 @@ def _check_transition(entry: ProgressEntry, to_status: str) -> None:
             f"« {EntryStatus(to_status).label.lower()} ».",
             code="entry_transition",
         )
+
+
+OWN_ENTRY_MESSAGE = (
+    "Vous ne pouvez ni valider ni renvoyer une saisie que vous avez écrite : "
+    "un autre agent doit la relire."
+)
+
+
+def check_four_eyes(*, entry: ProgressEntry, by) -> None:
+    """Raise ``ValidationError`` (code ``own_entry``) when ``by`` wrote ``entry``.
+
+    Nobody reviews their own entry, even a user who is both an officer and a chef de projet.
+    Reads ``entry.author_id`` only: no query (the bulk validation calls it per entry).
+    """
+    if entry.author_id is not None and entry.author_id == getattr(by, "pk", None):
+        raise ValidationError(OWN_ENTRY_MESSAGE, code="own_entry")
 
 
 def _log(entry: ProgressEntry, *, from_status: str, by, note: str = "") -> None:
@@ -155,9 +171,14 @@ def entry_save_draft(
     entry: ProgressEntry | None = None,
     expected_version: int | None = None,
 ) -> ProgressEntry:
-    """Create a draft, or change a draft or returned entry (which goes back to draft)."""
+    """Create a draft, or change a draft or returned entry (which goes back to draft).
+
+    Raises ``ValidationError({"date": [...]})`` when the date is outside the contract's period or
+    already holds another entry of the indicator (``indicators.entry_rules``).
+    """
     if not perms.can_report_progress(by, indicator):
         raise PermissionDenied("Vous ne pouvez pas saisir l'avancement de ce contrat.")
+    entry_rules.lock_indicators([indicator.pk])
     if entry is None:
         entry = ProgressEntry(
             indicator=indicator, author=by, source=EntrySource.MANUAL, status=EntryStatus.DRAFT
@@ -178,8 +199,17 @@ def entry_save_draft(
                 code="entry_locked",
             )
         entry.status = EntryStatus.DRAFT
+    entry_rules.check_entry(indicator=indicator, date=date, exclude_pk=entry.pk)
     entry.date, entry.value, entry.comment = date, value, comment
-    _save(entry, by=by)
+    try:
+        with transaction.atomic():  # a savepoint: the refusal leaves the transaction usable
+            _save(entry, by=by)
+    except IntegrityError as error:  # a concurrent writer won the date (no row lock on SQLite)
+        if not entry_rules.is_duplicate_error(error):
+            raise
+        raise ValidationError(
+            {"date": [entry_rules.duplicate_message(date)]}, code="entry_date"
+        ) from None
     _log(entry, from_status=from_status, by=by)
     return entry
 
@@ -205,9 +235,10 @@ def _review(
     entry: ProgressEntry, *, by, to_status: str, note: str, expected_version: int | None
 ) -> ProgressEntry:
     _claim(entry, expected_version=entry.version if expected_version is None else expected_version)
-    entry.refresh_from_db(fields=["status"])
+    entry.refresh_from_db(fields=["status", "author"])
     if not perms.is_officer(by):
         raise PermissionDenied("Seuls les agents valident ou renvoient les saisies.")
+    check_four_eyes(entry=entry, by=by)
     from_status = entry.status
     _check_transition(entry, to_status)
     entry.status = to_status

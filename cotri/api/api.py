@@ -4,11 +4,16 @@ django-ninja rather than Django REST framework: typed pydantic schemas give the 
 (that schemathesis checks in CI) from the same code that validates, with far less machinery.
 """
 
+import logging
+
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from cotri.views import API_ERRORS
+
 from . import contracts, exports, programmes, progress, territories
+from .schemas import RULE_ERROR
 
 _VALIDATION_ERROR = {
     "description": "Paramètres invalides",
@@ -110,6 +115,20 @@ def _detail(request: HttpRequest, message: str, status: int, **extra) -> HttpRes
     return api.create_response(request, {"detail": message, **extra}, status=status)
 
 
+@api.exception_handler(Exception)
+def _server_error(request, exc: Exception):
+    """Any unexpected error: logged like Django's own 500 (e-mailed to ADMINS), answered in JSON."""
+    logging.getLogger("django.request").error(
+        "Internal Server Error: %s",
+        request.path,
+        exc_info=exc,
+        extra={"status_code": 500, "request": request},
+    )
+    response = _detail(request, API_ERRORS[500], 500)
+    response._has_been_logged = True  # once, with the traceback: Django would log it again
+    return response
+
+
 @api.exception_handler(Http404)
 def _not_found(request, exc):
     return _detail(request, "Ressource introuvable.", 404)
@@ -159,4 +178,6 @@ _MESSAGES_FR = {
 
 
 def _message_fr(error: dict) -> str:
+    if error.get("type") == RULE_ERROR:
+        return error["msg"]
     return _MESSAGES_FR.get(error.get("type", ""), "valeur invalide")

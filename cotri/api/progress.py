@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from ninja import Field, Router, Schema, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
@@ -17,7 +17,7 @@ from indicators.models import Indicator, ProgressEntry
 from indicators.perms import contracts_editable_by
 from indicators.services import entry_save_draft, entry_submit
 
-from .schemas import ErrorOut
+from .schemas import RULE_ERROR, ErrorOut
 from .tokens import TokenAuth
 
 router = Router(tags=["Avancement"], auth=TokenAuth())
@@ -121,5 +121,18 @@ def progress_create(request, payload: ProgressIn):
     except PermissionDenied as error:
         raise HttpError(403, str(error)) from None
     except DjangoValidationError as error:
+        if hasattr(error, "error_dict"):  # a field's rule (the date): 422 naming the field
+            raise _field_errors(error) from None
         raise HttpError(409, " ".join(error.messages)) from None
     return Status(201, _out(entry))
+
+
+def _field_errors(error: DjangoValidationError) -> ValidationError:
+    """The service's field errors as the API's 422 (``champ: "payload.date"``)."""
+    return ValidationError(
+        [
+            {"loc": ("body", "payload", name), "type": RULE_ERROR, "msg": message}
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    )

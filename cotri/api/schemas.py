@@ -5,6 +5,9 @@ from typing import Any
 
 from ninja import Field, Schema
 
+# The type of a 422 error raised by a business rule: its message is already in French.
+RULE_ERROR = "cotri_rule"
+
 
 class ErrorOut(Schema):
     detail: str = Field(description="Message d'erreur en français.")

@@ -167,7 +167,7 @@ def indicator_detail(request, pk: int):
             try:
                 _save_entry(request, indicator=indicator, entry=None, form=form)
             except ValidationError as exc:
-                form.add_error(None, _errors(exc))
+                form.add_error(None, exc)  # a date refusal goes under the date field
             else:
                 return redirect("espace:indicator", pk=indicator.pk)
     entries = (
@@ -209,7 +209,7 @@ def entry_edit(request, pk: int):
             try:
                 _save_entry(request, indicator=indicator, entry=entry, form=form)
             except ValidationError as exc:
-                form.add_error(None, _errors(exc))
+                form.add_error(None, exc)  # a date refusal goes under the date field
             else:
                 return redirect("espace:indicator", pk=indicator.pk)
     return render(

@@ -159,6 +159,9 @@ def _cached[T](kind: str, reference: str, build: Callable[[str], tuple[T, int]])
     # The generation is read before the data (publication included) the value is built from.
     generation = _current_generation(contract_id)
     value, contract_id = build(reference)
+    if generation is None:  # the cache is unreachable: serve what was built, remember nothing
+        _CONTRACT_IDS[reference] = contract_id
+        return value
     entry = {"contract_id": contract_id, "generation": generation, "value": value}
     cache.set(key, entry, timeout=_timeout())
     _remember(key, reference, entry)

@@ -59,14 +59,14 @@ def render_fiche_pdf(contract_id: int) -> str | None:
 
 @shared_task
 def render_all_fiche_pdfs() -> int:
-    """Nightly: render every published fiche (unchanged inputs are skipped)."""
+    """Nightly: one render task per published fiche (unchanged inputs are skipped); return how
+    many were rendered or enqueued. One task per fiche keeps every task within the task time
+    limit (settings: CELERY_TASK_TIME_LIMIT), whatever the number of contracts."""
     count = 0
-    for contract in Contract.objects.published().select_related(
-        "programme__referential", "territory"
-    ):
+    for contract_id, reference in Contract.objects.published().values_list("pk", "reference"):
         try:
-            contract_render_fiche_pdf(contract=contract)
+            render_fiche_pdf.delay(contract_id)
             count += 1
-        except Exception:  # one broken fiche must not stop the others
-            logger.exception("Fiche PDF de %s non rendue", contract.reference)
+        except Exception:  # one broken fiche (run at once when eager) must not stop the others
+            logger.exception("Fiche PDF de %s non rendue", reference)
     return count

@@ -8,6 +8,7 @@ kept in a :class:`CheckedDocument` for the writer.
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Count
@@ -17,6 +18,7 @@ from contracts.models import Contract, Incontournable, Programme
 from french.output import format_count, format_date
 from funding.enums import TrancheStatus
 from funding.models import Tranche
+from indicators.entry_rules import date_error, duplicate_message
 from indicators.enums import Direction
 from indicators.models import Indicator, IndicatorDefinition
 from territories.enums import TerritoryKind
@@ -303,8 +305,27 @@ def _check_progress(checked: CheckedDocument) -> None:
         objective["code"]: {indicator["code"] for indicator in objective["indicators"]}
         for objective in checked.document["objectives"]
     }
+    document = checked.document
+    period = SimpleNamespace(start=_iso(document.get("start")), end=_iso(document.get("end")))
+    # An end before the start is reported once, at $.end, not again under every value.
+    period_ok = not (period.start and period.end and period.end < period.start)
+    seen: dict[tuple, int] = {}
     for index, entry in enumerate(progress):
         objective = entry["objective"]
+        day = _iso(entry["date"])
+        if day is not None:
+            # The write rules of every progress entry (indicators.entry_rules): one value per
+            # indicator and date, dated within the contract's period.
+            first = seen.setdefault((objective, entry["indicator"], day), index)
+            if first != index:
+                checked.error(
+                    ["progress", index, "date"],
+                    f"{duplicate_message(day)} (même indicateur et même date que "
+                    f"$.progress[{first}])",
+                )
+            outside = period_ok and date_error(contract=period, date=day)
+            if outside:
+                checked.error(["progress", index, "date"], outside)
         if objective not in indicators:
             checked.error(
                 ["progress", index, "objective"],
@@ -315,6 +336,13 @@ def _check_progress(checked: CheckedDocument) -> None:
                 ["progress", index, "indicator"],
                 f"l'indicateur « {entry['indicator']} » n'existe pas dans l'objectif {objective}",
             )
+
+
+def _iso(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None  # the schema check reports it
 
 
 def _check_contract_children(checked: CheckedDocument) -> None:

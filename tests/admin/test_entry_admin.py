@@ -87,7 +87,9 @@ def test_reverting_to_an_old_version_keeps_the_current_status(officer_client):
     loaded = page.context["adminform"].form["loaded_version"].value()
     assert loaded == 3
 
-    response = officer_client.post(url, _entry_form(first.instance, loaded_version=loaded))
+    # A validated value changes only with a reason (four eyes, issue 16.4).
+    data = _entry_form(first.instance, loaded_version=loaded, change_reason="Erreur de saisie")
+    response = officer_client.post(url, data)
 
     assert response.status_code == 302
     entry.refresh_from_db()

@@ -197,8 +197,8 @@ def test_a_row_for_an_existing_date_corrects_the_entry_and_keeps_the_old_value(
 def test_a_bad_last_row_at_the_confirmation_step_saves_nothing(officer_client, calaisis):
     """The confirmation re-reads the stored file: a bad last row there still saves nothing."""
     good = [
-        f"COTTRI-2021-CALAISIS;O1;renovations;31/12/{year};{year - 2000}\n".encode()
-        for year in range(2010, 2021)
+        f"COTTRI-2021-CALAISIS;O1;renovations;{day:02d}/06/2022;{day}\n".encode()
+        for day in range(1, 12)
     ]
     bad_last = b"COTTRI-2021-CALAISIS;O1;conseils;31/12/2021;douze\n"
     storage = admin.site.get_model_admin(ProgressEntry).get_tmp_storage_class()

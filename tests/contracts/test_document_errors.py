@@ -1,6 +1,7 @@
 """A wrong document names the file and the JSON path of every problem, and saves nothing."""
 
 import copy
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -256,7 +257,7 @@ def test_status_transition_not_allowed(calaisis):
 def test_removing_an_indicator_with_progress_is_refused(calaisis):
     (contract,) = contract_documents_import(documents=[("calaisis.json", copy.deepcopy(calaisis))])
     indicator = Indicator.objects.get()
-    ProgressEntryFactory(indicator=indicator)
+    ProgressEntryFactory(indicator=indicator, date=datetime.date(2022, 6, 30))
     calaisis["objectives"][0]["indicators"][0]["code"] = "renovations-2"
     del calaisis["progress"]
     assert import_errors(("calaisis.json", calaisis)) == [

@@ -4,7 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from contracts.enums import BonusMode
@@ -125,7 +125,7 @@ def test_a_new_validated_entry_gives_a_new_snapshot_and_a_draft_does_not():
     entry(renovations, "5", on=datetime.date(2023, 9, 30), status=EntryStatus.DRAFT)
     assert contract_evaluate(contract=contract).pk == first.pk
 
-    entry(renovations, "5", on=datetime.date(2023, 9, 30))
+    entry(renovations, "5", on=datetime.date(2023, 10, 31))
     second = contract_evaluate(contract=contract)
 
     assert second.pk != first.pk
@@ -160,12 +160,14 @@ def test_entries_after_the_evaluation_date_do_not_count():
     assert renovations["projected_rate"] == "0.5620"
 
 
-def test_latest_value_on_a_tie_is_the_one_validated_last():
+def test_a_tie_on_the_latest_value_cannot_be_stored():
+    """One value per indicator and date (issue 16.2): a correction edits the entry instead."""
     contract = calaisis_contract()
     ecoles = indicator_of(contract, "ecoles")
     on = datetime.date(2023, 12, 31)
     entry(ecoles, "45", on=on, reviewed_at=REVIEWED + datetime.timedelta(days=2))
-    entry(ecoles, "20", on=on, reviewed_at=REVIEWED + datetime.timedelta(days=1))  # created last
+    with pytest.raises(IntegrityError), transaction.atomic():
+        entry(ecoles, "20", on=on, reviewed_at=REVIEWED + datetime.timedelta(days=1))
 
     data = evaluation_to_json(contract_evaluate(contract=contract))
 
@@ -363,7 +365,9 @@ def test_thresholds_are_inclusive_and_an_objective_takes_its_weakest_indicator()
     assert data["bonus_amount"] == "152371.00"
 
     later = REVIEWED + datetime.timedelta(hours=1)
-    entry(pesticides, "71", on=datetime.date(2023, 12, 31), reviewed_at=later)  # a correction
+    pesticides.entries.filter(date=datetime.date(2023, 12, 31)).update(  # a correction
+        value=D("71"), reviewed_at=later
+    )
     data = evaluation_to_json(contract_evaluate(contract=contract))
 
     o7 = objective_json(data, "O7")

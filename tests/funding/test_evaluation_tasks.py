@@ -58,8 +58,14 @@ def runs():
 def submitted_entries(contract, count):
     renovations = indicator_of(contract, "renovations")
     return [
-        entry(renovations, "1", on=datetime.date(2023, 10, 1), status=EntryStatus.SUBMITTED)
-        for _ in range(count)
+        # One value per indicator and date: one day each.
+        entry(
+            renovations,
+            "1",
+            on=datetime.date(2023, 10, 1) + datetime.timedelta(days=n),
+            status=EntryStatus.SUBMITTED,
+        )
+        for n in range(count)
     ]
 
 

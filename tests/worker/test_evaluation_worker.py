@@ -70,12 +70,13 @@ def test_a_burst_of_200_validations_gives_one_evaluation_per_contract(worker, fi
     pending = ProgressEntry.objects.bulk_create(
         ProgressEntry(
             indicator=indicator_of(contract, "renovations"),
-            date=datetime.date(2023, 10, 1),
+            # One value per indicator and date: a hundred days, within the contract.
+            date=datetime.date(2023, 7, 1) + datetime.timedelta(days=n),
             value=1,
             status=EntryStatus.SUBMITTED,
         )
         for contract in contracts
-        for _ in range(100)
+        for n in range(100)
     )
     finished.clear()
 
