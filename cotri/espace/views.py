@@ -21,11 +21,10 @@ from indicators import perms
 from indicators.enums import EntryStatus
 from indicators.models import Evidence, Indicator, Objective, ProgressEntry
 from indicators.services import (
+    entries_review,
     entry_add_evidence,
-    entry_return,
     entry_save_draft,
     entry_submit,
-    entry_validate,
 )
 from territories.models import Territory
 
@@ -264,22 +263,18 @@ def validation_queue(request):
 
 def _review(request, form: ReviewForm) -> None:
     action, note = form.cleaned_data["action"], form.cleaned_data["note"]
-    done, refused = 0, []
-    for entry in form.cleaned_data["entries"]:
-        try:
-            if action == "validate":
-                entry_validate(entry=entry, by=request.user, note=note)
-            else:
-                entry_return(entry=entry, by=request.user, note=note)
-        except ValidationError as exc:
-            refused.append(f"{entry.indicator.label} : {_errors(exc)}")
-        else:
-            done += 1
+    to_status = EntryStatus.VALIDATED if action == "validate" else EntryStatus.RETURNED
+    outcome = entries_review(
+        entry_ids=[entry.pk for entry in form.cleaned_data["entries"]],
+        by=request.user,
+        to_status=to_status,
+        note=note,
+    )
     verb = "validée(s)" if action == "validate" else "renvoyée(s)"
-    if done:
-        messages.success(request, f"{done} saisie(s) {verb}.")
-    for refusal in refused:
-        messages.error(request, refusal)
+    if outcome.reviewed:
+        messages.success(request, f"{len(outcome.reviewed)} saisie(s) {verb}.")
+    for entry, refusal in outcome.refused:
+        messages.error(request, f"{entry.indicator.label} : {_errors(refusal)}")
 
 
 @member_required
