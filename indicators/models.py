@@ -191,7 +191,15 @@ class ProgressEntry(models.Model):
                 condition=Q(source__in=EntrySource.values), name="entry_source_valid"
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "status", "date"])]
+        indexes = [
+            models.Index(fields=["indicator", "status", "date"]),
+            # National size (2 million rows): the validation queue (status, oldest first) and the
+            # admin's date filter and sort read these instead of the whole table.
+            models.Index(
+                fields=["status", "submitted_at", "id"], name="entry_status_submitted_idx"
+            ),
+            models.Index(fields=["date", "id"], name="entry_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} : {self.value} au {self.date:%d/%m/%Y}"

@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -31,6 +32,7 @@ from territories.models import Territory
 from .forms import EntryForm, QueueFilterForm, ReviewForm
 
 LOGIN_URL = reverse_lazy("espace:login")
+QUEUE_PAGE_SIZE = 100
 member_required = login_required(login_url=LOGIN_URL)
 
 
@@ -256,8 +258,20 @@ def validation_queue(request):
         if form.is_valid():
             _review(request, form)
             return redirect(f"{reverse('espace:queue')}?{request.GET.urlencode()}")
+    # Oldest first, a page at a time (index on status, submitted_at): thousands may wait.
+    page = Paginator(entries, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "espace/queue.html", {"entries": entries, "form": form, "filters": filters}
+        request,
+        "espace/queue.html",
+        {
+            "entries": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+            "form": form,
+            "filters": filters,
+        },
     )
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -185,12 +185,19 @@ def test_queue_validation_evaluates_and_renders_each_contract_once(
 
 def test_eager_tasks_enqueued_by_a_request_run_after_its_response(db):
     contract = ContractFactory()
-    request_started.send(sender=None, environ={})
+    # As the test client does: keep the test's connection (and its transaction) open.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     try:
-        enqueue_contract_evaluation(contract.pk, countdown=0)
-        assert not Evaluation.objects.filter(contract=contract).exists()  # not inside the request
+        request_started.send(sender=None, environ={})
+        try:
+            enqueue_contract_evaluation(contract.pk, countdown=0)
+            assert not Evaluation.objects.filter(contract=contract).exists()  # not yet
+        finally:
+            request_finished.send(sender=None)
     finally:
-        request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
     assert Evaluation.objects.filter(contract=contract).count() == 1
     # Outside a request, eager tasks run at once as before.
     enqueue_contract_evaluation(ContractFactory().pk, countdown=0)
