@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from contracts.models import Contract, GovernanceBody
+from cotri.opendata_files import schedule_opendata
 from cotri.public.cache import bump_fiche_generation
 from cotri.public.tasks import schedule_fiche_pdf
 from funding.models import Evaluation, Tranche
@@ -43,6 +44,7 @@ def _schedule(contract_id: int | None) -> None:
     if contract_id is not None:
         bump_fiche_generation(contract_id)
         schedule_fiche_pdf(contract_id)
+        schedule_opendata()  # once per transaction, then once per window
 
 
 def contract_changed(sender, instance, raw=False, **kwargs):

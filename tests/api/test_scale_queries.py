@@ -65,3 +65,15 @@ def test_batch_preview_reuses_stored_snapshots_and_writes_nothing():
     assert again[0].pk == stored[0].pk and again[1].pk is None
     assert [p.fingerprint for p in again] == [p.fingerprint for p in previews]
     assert Evaluation.objects.count() == 1
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_api_exports_stream_their_rows(client, file_format):
+    _contracts(2)
+    response = client.get("/api/exports/progress", {"format": file_format})
+    assert response.status_code == 200 and response.streaming
+    body = response.getvalue()
+    if file_format == "csv":
+        assert len(body.decode("utf-8-sig").splitlines()) == 1 + 4
+    else:
+        assert body.startswith(b"PK")  # a zip: the XLSX written to a temporary file
