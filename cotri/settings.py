@@ -248,11 +248,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cotri.public.tasks.render_all_fiche_pdfs",
         "schedule": crontab(hour=3, minute=30),  # after the nightly evaluations
     },
+    "generate-opendata-nightly": {
+        "task": "cotri.tasks.generate_opendata",
+        "schedule": crontab(hour=4, minute=0),  # after the evaluations and fiches
+    },
 }
 # A burst of changes on one contract gives one evaluation after this delay.
 COTRI_EVALUATION_COALESCE_SECONDS = env.int("COTRI_EVALUATION_COALESCE_SECONDS", default=60)
 # Likewise one fiche PDF render per published contract after this delay.
 COTRI_FICHE_COALESCE_SECONDS = env.int("COTRI_FICHE_COALESCE_SECONDS", default=60)
+# Open data files are regenerated once per window after changes (and nightly).
+COTRI_OPENDATA_COALESCE_SECONDS = env.int("COTRI_OPENDATA_COALESCE_SECONDS", default=600)
 
 # Task limits, from the longest task: one contract's evaluation or one fiche PDF render (a few
 # seconds; the nightly sweeps only enqueue one task per contract). A task past the soft limit

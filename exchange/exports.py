@@ -22,7 +22,8 @@ from __future__ import annotations
 import csv
 import datetime
 import io
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -32,12 +33,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from contracts.enums import ContractStatus
+from contracts.models import Contract
 from cotri.formulas import FORMULA_TRIGGERS, neutralise
 from exchange.documents.exporter import plain
 from french import output
 from funding.evaluations import (
     UNAVAILABLE_FR,
-    contract_evaluation_preview,
+    contracts_evaluation_preview,
     evaluation_is_public,
     evaluation_to_json,
 )
@@ -88,13 +90,28 @@ def _csv_cell(value: Any, *, open_data: bool) -> str:
     return neutralise(str(value))
 
 
-def table_csv(table: Table, *, open_data: bool = False) -> bytes:
+def csv_chunks(
+    table: Table, *, open_data: bool = False, rows_per_chunk: int = 1000
+) -> Iterator[bytes]:
+    """The CSV file of ``table`` as UTF-8 byte chunks (the BOM and header first, then about
+    ``rows_per_chunk`` rows each): a file of any size is written or streamed with bounded memory,
+    provided the table's rows come from an iterator."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow([column.name for column in table.columns])
-    for row in table.rows:
+    yield "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    buffer.seek(0), buffer.truncate()
+    for count, row in enumerate(table.rows, start=1):
         writer.writerow([_csv_cell(value, open_data=open_data) for value in row])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+        if count % rows_per_chunk == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0), buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue().encode("utf-8")
+
+
+def table_csv(table: Table, *, open_data: bool = False) -> bytes:
+    return b"".join(csv_chunks(table, open_data=open_data))
 
 
 XLSX_DATE_FORMAT = "DD/MM/YYYY"
@@ -117,15 +134,31 @@ def _xlsx_cell(sheet, value: Any) -> Any:
     return value
 
 
-def table_xlsx(table: Table) -> bytes:
+def write_xlsx(table: Table, target) -> None:
+    """Write the XLSX of ``table`` to a path or binary file; openpyxl's write-only mode keeps
+    the rows on disk as they come, so memory does not grow with them."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=table.title[:31])
     sheet.append([column.name for column in table.columns])
     for row in table.rows:
         sheet.append([_xlsx_cell(sheet, value) for value in row])
+    workbook.save(target)
+
+
+def table_xlsx(table: Table) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    write_xlsx(table, buffer)
     return buffer.getvalue()
+
+
+def xlsx_chunks(table: Table, *, chunk_size: int = 256 * 1024) -> Iterator[bytes]:
+    """The XLSX of ``table``, written row by row to a temporary file, then read back by chunks
+    (the file is opened only once iteration starts, and closed when it ends or is abandoned)."""
+    with tempfile.TemporaryFile() as handle:
+        write_xlsx(table, handle)
+        handle.seek(0)
+        while chunk := handle.read(chunk_size):
+            yield chunk
 
 
 # Tables ------------------------------------------------------------------------------------------
@@ -240,20 +273,26 @@ def objectives_table(contracts) -> Table:
 
 
 def objective_list_table(objectives) -> Table:
-    """These objectives with their current rates and verdicts (the evaluation preview's)."""
+    """These objectives with their current rates and verdicts (the evaluation preview's).
+
+    The contracts are evaluated together (``contracts_evaluation_preview``: a few queries per
+    1 000 contracts), never one preview per contract.
+    """
     objectives = objectives.select_related("contract", "incontournable").order_by(
         "contract__reference", "order", "code"
     )
 
     def rows():
-        contract_id, rates, as_of = None, {}, None
-        for objective in objectives:
-            if objective.contract_id != contract_id:  # one evaluation per contract
-                contract_id = objective.contract_id
-                preview = contract_evaluation_preview(contract=objective.contract)
-                evaluation = evaluation_to_json(preview)
-                rates = {o["code"]: o for o in evaluation["objectives"]}
-                as_of = datetime.date.fromisoformat(evaluation["as_of"])
+        contracts = Contract.objects.filter(pk__in=objectives.values("contract_id"))
+        evaluations = {}
+        for preview in contracts_evaluation_preview(contracts=contracts):
+            evaluation = evaluation_to_json(preview)
+            evaluations[preview.contract_id] = (
+                {o["code"]: o for o in evaluation["objectives"]},
+                datetime.date.fromisoformat(evaluation["as_of"]),
+            )
+        for objective in objectives.iterator(chunk_size=2000):
+            rates, as_of = evaluations.get(objective.contract_id, ({}, None))
             rated = rates.get(objective.code, {})
             yield (
                 objective.contract.reference,
@@ -422,6 +461,7 @@ __all__ = [
     "CSV_CONTENT_TYPE",
     "FORMULA_TRIGGERS",
     "XLSX_CONTENT_TYPE",
+    "csv_chunks",
     "Column",
     "Table",
     "contracts_table",
@@ -433,4 +473,6 @@ __all__ = [
     "progress_table",
     "table_csv",
     "table_xlsx",
+    "write_xlsx",
+    "xlsx_chunks",
 ]

@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from contracts.models import Contract
 from exchange import exports
+from exchange.opendata_files import schedule_opendata, stored_file
 from indicators.models import ProgressEntry
 
 LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0 (Etalab 2.0)"
@@ -79,20 +82,42 @@ BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 
 @require_safe
 def opendata_index(request: HttpRequest) -> HttpResponse:
+    datasets = []
+    for dataset in DATASETS:
+        stored = stored_file(dataset.slug)
+        meta = stored[1] if stored else None
+        if meta:
+            meta["day"] = timezone.localdate(meta["generated_at"])
+        datasets.append({"dataset": dataset, "meta": meta})
     return render(
         request,
         "opendata/index.html",
-        {"datasets": DATASETS, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL},
+        {"datasets": datasets, "licence_name": LICENCE_NAME, "licence_url": LICENCE_URL},
     )
 
 
 @require_safe
 def opendata_file(request: HttpRequest, slug: str) -> HttpResponse:
-    dataset = BY_SLUG.get(slug)
-    if dataset is None:
+    """The stored file (written by the ``generate_opendata`` task), never built per request."""
+    if slug not in BY_SLUG:
         raise Http404("Jeu de données inconnu.")
-    response = HttpResponse(
-        exports.table_csv(dataset.table(), open_data=True), content_type=exports.CSV_CONTENT_TYPE
+    stored = stored_file(slug)
+    if stored is None:
+        schedule_opendata()
+        response = HttpResponse(
+            "Ce fichier est en cours de préparation : réessayez dans quelques minutes.",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
+        response["Retry-After"] = "300"
+        return response
+    path, meta = stored
+    day = timezone.localdate(meta["generated_at"])
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"cotri-{slug}-{day.isoformat()}.csv",
+        content_type=exports.CSV_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="cotri-{slug}.csv"'
+    response["Last-Modified"] = http_date(meta["generated_at"].timestamp())
     return response

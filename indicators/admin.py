@@ -4,8 +4,9 @@ import os
 
 from django import forms
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 
+from cotri.admin_scale import EstimatedCountPaginator, PageCountsMixin
 from cotri.espace.admin_actions import validate_entries
 from exchange.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
 from indicators import entry_rules
@@ -95,7 +96,7 @@ class MeansInline(admin.TabularInline):
     extra = 0
 
 
-class ObjectiveAdmin(ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
+class ObjectiveAdmin(PageCountsMixin, ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
     import_resource_classes = [ObjectiveResource]
     export_resource_classes = [ObjectiveExportResource]
     list_display = (
@@ -118,8 +119,7 @@ class ObjectiveAdmin(ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
         ("Cahier de l'objectif", {"fields": ("findings", "links", "notes")}),
     )
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_indicator_count=Count("indicators"))
+    page_counts = {"_indicator_count": "indicators"}  # the page's rows only
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "incontournable":
@@ -136,7 +136,7 @@ class ObjectiveAdmin(ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
     def incontournable_number(self, obj):
         return obj.incontournable.number
 
-    @admin.display(description="indicateurs", ordering="_indicator_count")
+    @admin.display(description="indicateurs")
     def indicator_count(self, obj):
         return obj._indicator_count
 
@@ -145,7 +145,7 @@ admin.site.register(Objective, ObjectiveAdmin)
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(HistoryAdmin):
+class IndicatorAdmin(PageCountsMixin, HistoryAdmin):
     list_display = (
         "label",
         "code",
@@ -168,9 +168,10 @@ class IndicatorAdmin(HistoryAdmin):
     )
     autocomplete_fields = ["objective", "definition"]
     ordering = Indicator._meta.ordering
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).annotate(_entry_count=Count("entries"))
+    # Entries are counted for the page's rows only, not annotated over 2 million rows.
+    page_counts = {"_entry_count": "entries"}
+    paginator = EstimatedCountPaginator
+    show_full_result_count = False
 
     @admin.display(description="objectif", ordering="objective__code")
     def objective_code(self, obj):
@@ -180,7 +181,7 @@ class IndicatorAdmin(HistoryAdmin):
     def contract_reference(self, obj):
         return obj.objective.contract.reference
 
-    @admin.display(description="saisies", ordering="_entry_count")
+    @admin.display(description="saisies")
     def entry_count(self, obj):
         return obj._entry_count
 
@@ -335,13 +336,23 @@ class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, His
     )
     list_select_related = ("indicator__objective__contract", "author")
     list_filter = ("status", "source", "date")
+    # National size: newest first on the primary key, sorts only on indexed columns, no
+    # date_hierarchy (it reads every row's date), no second whole-table count, an estimated
+    # count when nothing is filtered; search by contract reference prefix and codes first.
+    ordering = ("-pk",)
+    sortable_by = ("date", "status")
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     search_fields = (
-        "indicator__objective__contract__reference",
-        "indicator__objective__code",
-        "indicator__code",
+        "^indicator__objective__contract__reference",
+        "=indicator__objective__code",
+        "=indicator__code",
         "indicator__label",
     )
-    date_hierarchy = "date"
+    search_help_text = (
+        "Début de la référence du contrat, code exact de l'objectif ou de l'indicateur, "
+        "ou mot du libellé de l'indicateur."
+    )
     autocomplete_fields = ["indicator"]
     raw_id_fields = ["author"]
     readonly_fields = (*WORKFLOW_FIELDS, "source", "version", "created_at", "updated_at")
@@ -389,6 +400,20 @@ class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, His
     def objective_code(self, obj):
         return obj.indicator.objective.code
 
+    def get_search_results(self, request, queryset, search_term):
+        """Search the small tables (contracts, indicators) first, then the entries by their
+        indicator: never a free-text scan of a four-table join over every entry."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        indicators = Indicator.objects.filter(
+            Q(objective__contract__reference__istartswith=term)
+            | Q(objective__code__iexact=term)
+            | Q(code__iexact=term)
+            | Q(label__icontains=term)
+        )
+        return queryset.filter(indicator__in=indicators.values("pk")), False
+
     def save_model(self, request, obj, form, change):
         """The workflow fields keep their stored values, whatever was posted or reverted to.
 
@@ -425,8 +450,11 @@ class EntryTransitionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("entry", "from_status", "to_status", "at", "by", "note")
     list_select_related = ("entry__indicator", "by")
     list_filter = ("to_status", "at")
-    search_fields = ("entry__indicator__code", "entry__indicator__objective__contract__reference")
-    date_hierarchy = "at"
+    search_fields = ("=entry__indicator__code", "^entry__indicator__objective__contract__reference")
+    # As large as the entries: newest first on the key, no date_hierarchy, estimated count.
+    ordering = ("-pk",)
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
 
 
 @admin.register(Evidence)

@@ -198,7 +198,15 @@ class ProgressEntry(models.Model):
                 violation_error_message="Une valeur existe déjà à cette date : modifiez-la.",
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "status", "date"])]
+        indexes = [
+            models.Index(fields=["indicator", "status", "date"]),
+            # National size (2 million rows): the validation queue (status, oldest first) and the
+            # admin's date filter and sort read these instead of the whole table.
+            models.Index(
+                fields=["status", "submitted_at", "id"], name="entry_status_submitted_idx"
+            ),
+            models.Index(fields=["date", "id"], name="entry_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator} : {format_number(self.value)} au {format_date(self.date)}"

@@ -12,13 +12,16 @@ validates or returns.
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import send_mail
+from django.core.mail import send_mail, send_mass_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -30,6 +33,7 @@ from french.output import format_datetime, format_number
 from indicators import entry_rules, perms
 from indicators.enums import ENTRY_TRANSITIONS, EntrySource, EntryStatus
 from indicators.models import EntryTransition, Evidence, Indicator, ProgressEntry
+from indicators.signals import progress_changed
 
 
 class EntryConflict(ValidationError):
@@ -111,18 +115,6 @@ def _officer_emails() -> list[str]:
     return sorted({u.email for u in users if u.email})
 
 
-def _chef_emails(entry: ProgressEntry) -> list[str]:
-    users = get_user_model().objects.filter(
-        is_active=True,
-        project_memberships__territory_id=entry.indicator.objective.contract.territory_id,
-        project_memberships__role=MembershipRole.PROJECT_LEAD,
-    )
-    emails = {u.email for u in users if u.email}
-    if entry.author is not None and entry.author.email:
-        emails.add(entry.author.email)
-    return sorted(emails)
-
-
 def import_submitted_notify(*, by, entries: list[ProgressEntry]) -> None:
     """One e-mail to the officers for the entries a chef de projet's file submitted."""
     submitted = [e for e in entries if e.status == EntryStatus.SUBMITTED]
@@ -155,6 +147,74 @@ def _notify(template: str, *, entry: ProgressEntry, by, recipients: list[str]) -
     subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
     body = render_to_string(f"emails/{template}_body.txt", context)
     transaction.on_commit(lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients))
+
+
+def _chef_emails_by_territory(territory_ids: set[int]) -> dict[int, set[str]]:
+    """{territory id: e-mails of its active chefs de projet}, in one query."""
+    rows = (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            project_memberships__territory_id__in=territory_ids,
+            project_memberships__role=MembershipRole.PROJECT_LEAD,
+        )
+        .exclude(email="")
+        .values_list("project_memberships__territory_id", "email")
+    )
+    emails: dict[int, set[str]] = defaultdict(set)
+    for territory_id, email in rows:
+        emails[territory_id].add(email)
+    return emails
+
+
+def _notify_reviewed(entries: list[ProgressEntry], *, by, to_status: str) -> None:
+    """One e-mail per recipient (the territory's chefs de projet, the entry's author) listing
+    their reviewed entries; sent after the commit over one connection."""
+    territory_ids = {e.indicator.objective.contract.territory_id for e in entries}
+    chefs = _chef_emails_by_territory(territory_ids)
+    per_recipient: dict[str, list[ProgressEntry]] = defaultdict(list)
+    for entry in entries:
+        recipients = set(chefs.get(entry.indicator.objective.contract.territory_id, ()))
+        if entry.author is not None and entry.author.email:
+            recipients.add(entry.author.email)
+        for email in recipients:
+            per_recipient[email].append(entry)
+    if not per_recipient:
+        return
+    single = "entry_validated" if to_status == EntryStatus.VALIDATED else "entry_returned"
+    common = {
+        "by": by,
+        "by_name": by.get_full_name() or by.get_username(),
+        "site_url": settings.SITE_URL.rstrip("/"),
+        "validated": to_status == EntryStatus.VALIDATED,
+    }
+    rendered: dict[tuple[int, ...], tuple[str, str]] = {}
+    messages = []
+    for email, mine in sorted(per_recipient.items()):
+        key = tuple(e.pk for e in mine)
+        if key not in rendered:
+            if len(mine) == 1:
+                entry = mine[0]
+                contract = entry.indicator.objective.contract
+                context = {**common, "entry": entry, "indicator": entry.indicator}
+                context["contract"] = contract
+                template = single
+            else:
+                by_contract: dict = defaultdict(list)
+                for entry in mine:
+                    by_contract[entry.indicator.objective.contract].append(entry)
+                context = {
+                    **common,
+                    "count": len(mine),
+                    "note": mine[0].review_note,
+                    "contracts": sorted(by_contract.items(), key=lambda item: item[0].reference),
+                }
+                template = "entries_reviewed"
+            subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+            rendered[key] = (subject, render_to_string(f"emails/{template}_body.txt", context))
+        subject, body = rendered[key]
+        messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [email]))
+    transaction.on_commit(lambda: send_mass_mail(messages))
 
 
 # --- Services -------------------------------------------------------------------------------------
@@ -231,22 +291,124 @@ def entry_submit(*, entry: ProgressEntry, by, expected_version: int | None = Non
     return entry
 
 
-def _review(
-    entry: ProgressEntry, *, by, to_status: str, note: str, expected_version: int | None
-) -> ProgressEntry:
-    _claim(entry, expected_version=entry.version if expected_version is None else expected_version)
-    entry.refresh_from_db(fields=["status", "author"])
+@dataclass
+class ReviewOutcome:
+    """What one review action did: the entries reviewed, and each refused one with its reason."""
+
+    reviewed: list[ProgressEntry] = field(default_factory=list)
+    refused: list[tuple[ProgressEntry, ValidationError]] = field(default_factory=list)
+
+
+def _review_refusal(
+    entry: ProgressEntry, *, by, to_status: str, expected_version: int | None
+) -> ValidationError | None:
+    """Why ``by`` may not review this (locked) entry, or None: the one place per-entry rules go."""
+    if expected_version is not None and entry.version != expected_version:
+        return entry_conflict(entry.pk)
+    try:
+        check_four_eyes(entry=entry, by=by)
+        _check_transition(entry, to_status)
+    except ValidationError as exc:
+        return exc
+    return None
+
+
+@transaction.atomic
+def entries_review(
+    *,
+    entry_ids: Collection[int],
+    by,
+    to_status: str,
+    note: str = "",
+    expected_versions: Mapping[int, int] | None = None,
+) -> ReviewOutcome:
+    """Validate or return N entries in one transaction, with a bounded number of queries.
+
+    ``to_status``: ``EntryStatus.VALIDATED`` or ``EntryStatus.RETURNED`` (a return needs a
+    ``note``). ``expected_versions``: {entry id: version the officer saw}; an entry changed since
+    is refused, not overwritten. Entries are locked, checked one by one (``_review_refusal``),
+    then written together: one UPDATE, one history INSERT, one transition INSERT, whatever N.
+    After the commit: one e-mail per recipient summarising their entries, and one
+    ``progress_changed`` signal naming the contracts (one evaluation, one fiche render each,
+    after the commit).
+    Raises PermissionDenied when ``by`` is not an officer, ValidationError for a return with no
+    note; a refused entry is reported in the outcome and left unchanged.
+    """
     if not perms.is_officer(by):
         raise PermissionDenied("Seuls les agents valident ou renvoient les saisies.")
-    check_four_eyes(entry=entry, by=by)
-    from_status = entry.status
-    _check_transition(entry, to_status)
-    entry.status = to_status
-    entry.reviewer, entry.reviewed_at, entry.review_note = by, timezone.now(), note
-    _save(entry, by=by)
-    _log(entry, from_status=from_status, by=by, note=note)
-    template = "entry_validated" if to_status == EntryStatus.VALIDATED else "entry_returned"
-    _notify(template, entry=entry, by=by, recipients=_chef_emails(entry))
+    if to_status not in (EntryStatus.VALIDATED, EntryStatus.RETURNED):
+        raise ValueError(f"Statut de relecture inconnu : {to_status}")
+    if to_status == EntryStatus.RETURNED and not note.strip():
+        raise ValidationError(
+            "Indiquez au chef de projet ce qu'il doit corriger.", code="return_note_required"
+        )
+    expected_versions = expected_versions or {}
+    locked = (
+        ProgressEntry.objects.select_for_update(of=("self",))
+        .filter(pk__in=list(entry_ids))
+        .select_related("indicator__objective__contract", "author")
+        .order_by("pk")
+    )
+    outcome = ReviewOutcome()
+    for entry in locked:
+        refusal = _review_refusal(
+            entry, by=by, to_status=to_status, expected_version=expected_versions.get(entry.pk)
+        )
+        if refusal is None:
+            outcome.reviewed.append(entry)
+        else:
+            outcome.refused.append((entry, refusal))
+    if not outcome.reviewed:
+        return outcome
+    now = timezone.now()
+    ProgressEntry.objects.filter(pk__in=[e.pk for e in outcome.reviewed]).update(
+        status=to_status,
+        reviewer=by,
+        reviewed_at=now,
+        review_note=note,
+        version=F("version") + 1,
+        updated_at=now,
+    )
+    transitions = []
+    for entry in outcome.reviewed:
+        transitions.append(
+            EntryTransition(
+                entry=entry, from_status=entry.status, to_status=to_status, by=by, note=note
+            )
+        )
+        entry.status, entry.reviewer, entry.reviewed_at = to_status, by, now
+        entry.review_note, entry.version, entry.updated_at = note, entry.version + 1, now
+    ProgressEntry.history.bulk_history_create(
+        outcome.reviewed, update=True, default_user=by, default_date=now
+    )
+    EntryTransition.objects.bulk_create(transitions)
+    _notify_reviewed(outcome.reviewed, by=by, to_status=to_status)
+    contract_ids = {e.indicator.objective.contract_id for e in outcome.reviewed}
+    # Sent inside the transaction: the receivers act at once where it is safe (the fiche's cache
+    # generation) and defer the rest to the commit, once per contract (evaluation, PDF).
+    progress_changed.send(sender=ProgressEntry, contract_ids=contract_ids)
+    return outcome
+
+
+def _review_one(
+    entry: ProgressEntry, *, by, to_status: str, note: str, expected_version: int | None
+) -> ProgressEntry:
+    outcome = entries_review(
+        entry_ids=[entry.pk],
+        by=by,
+        to_status=to_status,
+        note=note,
+        expected_versions={
+            entry.pk: entry.version if expected_version is None else expected_version
+        },
+    )
+    if outcome.refused:
+        raise outcome.refused[0][1]
+    if not outcome.reviewed:
+        raise ProgressEntry.DoesNotExist("Cette saisie n'existe plus.")
+    reviewed = outcome.reviewed[0]
+    for name in ("status", "reviewer", "reviewed_at", "review_note", "version", "updated_at"):
+        setattr(entry, name, getattr(reviewed, name))
     return entry
 
 
@@ -254,7 +416,7 @@ def _review(
 def entry_validate(
     *, entry: ProgressEntry, by, note: str = "", expected_version: int | None = None
 ) -> ProgressEntry:
-    return _review(
+    return _review_one(
         entry, by=by, to_status=EntryStatus.VALIDATED, note=note, expected_version=expected_version
     )
 
@@ -263,11 +425,7 @@ def entry_validate(
 def entry_return(
     *, entry: ProgressEntry, by, note: str, expected_version: int | None = None
 ) -> ProgressEntry:
-    if not note.strip():
-        raise ValidationError(
-            "Indiquez au chef de projet ce qu'il doit corriger.", code="return_note_required"
-        )
-    return _review(
+    return _review_one(
         entry, by=by, to_status=EntryStatus.RETURNED, note=note, expected_version=expected_version
     )
 

@@ -5,6 +5,7 @@ The core never imports a higher app; it announces what changed instead.
 
 from django.dispatch import Signal
 
-# Sent after a transaction that created or changed progress entries in bulk (imports), with
-# ``contract_ids``: the set of contracts whose entries changed.
+# Sent when progress entries were created or changed in bulk (imports: after their commit;
+# reviews: inside their transaction), with ``contract_ids``: the set of contracts whose entries
+# changed. Receivers defer their work to the commit when one is pending.
 progress_changed = Signal()

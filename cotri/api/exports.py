@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from ninja import Query, Router
 
 from exchange import exports
@@ -48,11 +48,14 @@ def dataset_table(dataset: Dataset, user) -> exports.Table:
     return exports.evaluations_table(evaluations, public=not is_officer(user))
 
 
-def file_response(table: exports.Table, file_format: FileFormat) -> HttpResponse:
+def file_response(table: exports.Table, file_format: FileFormat) -> StreamingHttpResponse:
+    """CSV streams from the database as it is read (bounded memory whatever the rows); XLSX is
+    written row by row to a temporary file, then streamed from it."""
     if file_format == FileFormat.XLSX:
-        response = HttpResponse(exports.table_xlsx(table), content_type=exports.XLSX_CONTENT_TYPE)
+        chunks, content_type = exports.xlsx_chunks(table), exports.XLSX_CONTENT_TYPE
     else:
-        response = HttpResponse(exports.table_csv(table), content_type=exports.CSV_CONTENT_TYPE)
+        chunks, content_type = exports.csv_chunks(table), exports.CSV_CONTENT_TYPE
+    response = StreamingHttpResponse(chunks, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="cotri-{table.name}.{file_format}"'
     return response
 

@@ -1,30 +1,26 @@
-"""Admin actions for the officers' queue of submitted entries (same services as /espace/).
+"""Admin actions for the officers' queue of submitted entries (same service as /espace/).
 
-To wire into indicators/admin.py ProgressEntryAdmin: ``actions = [validate_entries]``. Returning
-needs a note for the chef de projet: the admin links to /espace/validation/ for that.
+Wired into indicators/admin.py ProgressEntryAdmin. Returning needs a note for the chef de projet:
+the admin links to /espace/validation/ for that.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
 
 from french.output import agree, format_count
 from indicators.enums import EntryStatus
-from indicators.services import entry_validate
+from indicators.services import entries_review
+
+# Beyond this, refusals are summed up in one message rather than listed.
+MAX_REFUSALS_LISTED = 20
 
 
 @admin.action(description="Valider les saisies soumises choisies", permissions=["change"])
 def validate_entries(modeladmin, request, queryset) -> None:
-    done, refused = 0, []
+    """Validate the chosen submitted entries in one go (one transaction, bounded queries)."""
+    submitted = list(queryset.filter(status=EntryStatus.SUBMITTED).values_list("pk", flat=True))
     skipped = queryset.exclude(status=EntryStatus.SUBMITTED).count()
-    entries = queryset.select_related("indicator").order_by("pk")
-    for entry in entries.filter(status=EntryStatus.SUBMITTED):
-        try:
-            entry_validate(entry=entry, by=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            refused.append(f"{entry} : {' '.join(getattr(exc, 'messages', [str(exc)]))}")
-        else:
-            done += 1
-    if done:
+    outcome = entries_review(entry_ids=submitted, by=request.user, to_status=EntryStatus.VALIDATED)
+    if done := len(outcome.reviewed):
         modeladmin.message_user(
             request, f"{format_count(done, 'saisie')} {agree(done, 'validée')}.", messages.SUCCESS
         )
@@ -35,5 +31,10 @@ def validate_entries(modeladmin, request, queryset) -> None:
             f"{agree(skipped, 'laissée')} {agree(skipped, 'telle quelle', 'telles quelles')}.",
             messages.WARNING,
         )
-    for refusal in refused:
-        modeladmin.message_user(request, refusal, messages.ERROR)
+    for entry, refusal in outcome.refused[:MAX_REFUSALS_LISTED]:
+        modeladmin.message_user(request, f"{entry} : {' '.join(refusal.messages)}", messages.ERROR)
+    if len(outcome.refused) > MAX_REFUSALS_LISTED:
+        others = len(outcome.refused) - MAX_REFUSALS_LISTED
+        modeladmin.message_user(
+            request, f"… et {format_count(others, 'autre refus', 'autres refus')}.", messages.ERROR
+        )

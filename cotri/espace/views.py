@@ -9,6 +9,7 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,17 +23,17 @@ from indicators import perms
 from indicators.enums import EntryStatus
 from indicators.models import Evidence, Indicator, Objective, ProgressEntry
 from indicators.services import (
+    entries_review,
     entry_add_evidence,
-    entry_return,
     entry_save_draft,
     entry_submit,
-    entry_validate,
 )
 from territories.models import Territory
 
 from .forms import EntryForm, QueueFilterForm, ReviewForm
 
 LOGIN_URL = reverse_lazy("espace:login")
+QUEUE_PAGE_SIZE = 100
 member_required = login_required(login_url=LOGIN_URL)
 
 
@@ -258,29 +259,38 @@ def validation_queue(request):
         if form.is_valid():
             _review(request, form)
             return redirect(f"{reverse('espace:queue')}?{request.GET.urlencode()}")
+    # Oldest first, a page at a time (index on status, submitted_at): thousands may wait.
+    page = Paginator(entries, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
-        request, "espace/queue.html", {"entries": entries, "form": form, "filters": filters}
+        request,
+        "espace/queue.html",
+        {
+            "entries": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
+            "form": form,
+            "filters": filters,
+        },
     )
 
 
 def _review(request, form: ReviewForm) -> None:
     action, note = form.cleaned_data["action"], form.cleaned_data["note"]
-    done, refused = 0, []
-    for entry in form.cleaned_data["entries"]:
-        try:
-            if action == "validate":
-                entry_validate(entry=entry, by=request.user, note=note)
-            else:
-                entry_return(entry=entry, by=request.user, note=note)
-        except ValidationError as exc:
-            refused.append(f"{entry.indicator.label} : {_errors(exc)}")
-        else:
-            done += 1
+    to_status = EntryStatus.VALIDATED if action == "validate" else EntryStatus.RETURNED
+    outcome = entries_review(
+        entry_ids=[entry.pk for entry in form.cleaned_data["entries"]],
+        by=request.user,
+        to_status=to_status,
+        note=note,
+    )
+    done = len(outcome.reviewed)
     verb = agree(done, "validée" if action == "validate" else "renvoyée")
     if done:
         messages.success(request, f"{format_count(done, 'saisie')} {verb}.")
-    for refusal in refused:
-        messages.error(request, refusal)
+    for entry, refusal in outcome.refused:
+        messages.error(request, f"{entry.indicator.label} : {_errors(refusal)}")
 
 
 @member_required

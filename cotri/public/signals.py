@@ -13,6 +13,7 @@ from contracts.models import Contract, GovernanceBody
 from cotri.public.cache import bump_fiche_generation
 from cotri.public.overview_cache import bump_overview_generation
 from cotri.public.tasks import schedule_fiche_pdf
+from exchange.opendata_files import schedule_opendata
 from funding.models import Evaluation, Tranche
 from indicators.enums import EntryStatus
 from indicators.models import Action, Actor, Indicator, Means, Objective, ProgressEntry
@@ -45,6 +46,7 @@ def _schedule(contract_id: int | None) -> None:
         bump_fiche_generation(contract_id)
         bump_overview_generation()
         schedule_fiche_pdf(contract_id)
+        schedule_opendata()  # once per transaction, then once per window
 
 
 def contract_changed(sender, instance, raw=False, **kwargs):

@@ -7,7 +7,8 @@ Public API (keyword-only services):
   store; the same inputs give back the stored snapshot (``evaluation.created`` tells which).
   Queries do not grow with objectives, indicators or entries (chunks of 1 000 contracts).
 - ``contract_evaluation_preview(*, contract, as_of=None)``: the stored snapshot for the current
-  inputs, or an unsaved one; writes nothing.
+  inputs, or an unsaved one; writes nothing. ``contracts_evaluation_preview(*, contracts,
+  as_of=None)``: the same for many contracts in a few queries (lists and files of contracts).
 - ``evaluation_decide(*, evaluation, by)``: the amount becomes the bonus tranche's planned amount
   (refused when ``evaluation_inputs_changed``); ``contract_entries_under_review`` counts the
   entries still submitted or returned. ``Evaluation.objects.stale()`` lists stale snapshots.
@@ -31,7 +32,12 @@ from .output import (
     evaluation_to_public_json,
     objective_rows_fr,
 )
-from .service import contract_evaluate, contract_evaluation_preview, contracts_evaluate
+from .service import (
+    contract_evaluate,
+    contract_evaluation_preview,
+    contracts_evaluate,
+    contracts_evaluation_preview,
+)
 
 __all__ = [
     "contract_entries_under_review",
@@ -40,6 +46,7 @@ __all__ = [
     "contract_evaluate",
     "contract_evaluation_preview",
     "contracts_evaluate",
+    "contracts_evaluation_preview",
     "default_as_of",
     "evaluation_decide",
     "evaluation_headline_fr",

@@ -65,13 +65,13 @@ def test_progress_export_from_the_api_shows_anonymous_readers_validated_values(
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="cotri-avancement.csv"' in response["Content-Disposition"]
-    lines = response.content.decode("utf-8-sig").splitlines()
+    lines = response.getvalue().decode("utf-8-sig").splitlines()
     assert lines == [
         "contract;objective;indicator;date;value;comment;status",
         "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;;validated",
     ]
     client.force_login(officer)
-    assert len(client.get("/api/exports/progress").content.splitlines()) == 3
+    assert len(client.get("/api/exports/progress").getvalue().splitlines()) == 3
 
 
 @pytest.mark.django_db
@@ -86,7 +86,7 @@ def test_every_dataset_downloads_as_xlsx(client, dataset, dataset_name):
     response = client.get(f"/api/exports/{dataset_name}", {"format": "xlsx"})
 
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     references = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert references == {"COTTRI-2021-CALAISIS"} | (
         {"COTCLIMAT-2022-MEL"} if dataset_name == "contracts" else set()
@@ -95,7 +95,7 @@ def test_every_dataset_downloads_as_xlsx(client, dataset, dataset_name):
 
 @pytest.mark.django_db
 def test_objectives_export_carries_the_rates(client, dataset):
-    lines = client.get("/api/exports/objectives").content.decode("utf-8-sig").splitlines()
+    lines = client.get("/api/exports/objectives").getvalue().decode("utf-8-sig").splitlines()
 
     assert lines[1].split(";")[-3:] == ["0,28", "1", "non"]
 

@@ -2,14 +2,24 @@
 
 import pytest
 
+from exchange.opendata_files import opendata_generate
+
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def files(dataset):
+    """The files as the nightly (or after-change) task writes them."""
+    return opendata_generate()
+
+
 def _lines(response) -> list[str]:
-    return response.content.decode("utf-8-sig").splitlines()
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    return body.decode("utf-8-sig").splitlines()
 
 
-def test_page_documents_every_file_and_the_licence(client, dataset):
+def test_page_documents_every_file_and_the_licence(client, files):
     response = client.get("/donnees-ouvertes/")
 
     assert response.status_code == 200
@@ -20,7 +30,7 @@ def test_page_documents_every_file_and_the_licence(client, dataset):
     assert "<code>population</code></td><td>entier</td><td>habitants</td>" in page
 
 
-def test_contracts_file_lists_published_contracts_only(client, dataset):
+def test_contracts_file_lists_published_contracts_only(client, files):
     response = client.get("/donnees-ouvertes/contrats.csv")
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -33,7 +43,7 @@ def test_contracts_file_lists_published_contracts_only(client, dataset):
     assert ";2021-01-01;2021-01-01;2023-12-31;100000;2020" in lines[2]
 
 
-def test_values_file_holds_validated_values_with_machine_formats(client, dataset):
+def test_values_file_holds_validated_values_with_machine_formats(client, files):
     lines = _lines(client.get("/donnees-ouvertes/valeurs.csv"))
 
     assert lines == [
@@ -42,7 +52,7 @@ def test_values_file_holds_validated_values_with_machine_formats(client, dataset
     ]
 
 
-def test_objectives_and_indicators_files(client, dataset):
+def test_objectives_and_indicators_files(client, files):
     objectives = _lines(client.get("/donnees-ouvertes/objectifs.csv"))
     indicators = _lines(client.get("/donnees-ouvertes/indicateurs.csv"))
 
@@ -53,3 +63,27 @@ def test_objectives_and_indicators_files(client, dataset):
 
 def test_unknown_file_is_404(client):
     assert client.get("/donnees-ouvertes/secrets.csv").status_code == 404
+
+
+def test_files_are_stored_and_served_with_their_date(client, dataset, settings):
+    assert client.get("/donnees-ouvertes/valeurs.csv").status_code == 503  # never generated
+    written = opendata_generate()
+    assert written["valeurs"]["rows"] == 1 and written["contrats"]["rows"] == 2
+    response = client.get("/donnees-ouvertes/contrats.csv")
+    assert response.status_code == 200 and response.streaming  # the stored file, not rebuilt
+    assert _lines(response)[0].startswith("reference;")
+    day = written["contrats"]["generated_at"][:10]
+    assert f'filename="cotri-contrats-{day}.csv"' in response["Content-Disposition"]
+    assert response["Last-Modified"].endswith("GMT")
+    page = client.get("/donnees-ouvertes/").content.decode()
+    assert "2 ligne(s), mis à jour le " in page
+
+
+def test_changes_regenerate_the_files_once_after_commit(client, django_capture_on_commit_callbacks):
+    from tests.factories import ContractFactory
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        ContractFactory.create_batch(3, title="Contrat modifié")
+    assert sum(getattr(c, "opendata", False) for c in callbacks) == 1  # one run for the burst
+    lines = _lines(client.get("/donnees-ouvertes/contrats.csv"))
+    assert len(lines) == 4 and all("Contrat modifié" in line for line in lines[1:])

@@ -8,14 +8,14 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from contracts.documents.checks import CheckedDocument, _check_progress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from indicators.progress_import import ProgressImportError, progress_import
 
 from cotri.api.tokens import api_token_create
+from exchange.documents.checks import CheckedDocument, _check_progress
+from exchange.progress_import import ProgressImportError, progress_import
 from indicators.entry_rules import date_error
 from indicators.enums import EntryStatus
 from indicators.models import ProgressEntry

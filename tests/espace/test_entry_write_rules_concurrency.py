@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connections
-from indicators.progress_import import progress_import
 
+from exchange.progress_import import progress_import
 from indicators.models import ProgressEntry
 from indicators.services import entry_save_draft
 

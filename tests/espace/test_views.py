@@ -232,7 +232,10 @@ def test_officer_validates_in_bulk_and_chefs_are_told(
     assert "2 saisies validées" in response.text
     assert set(ProgressEntry.objects.values_list("status", flat=True)) == {"validated"}
     assert EntryTransition.objects.filter(to_status="validated", by=officer).count() == 2
-    assert [m.to for m in mail.outbox] == [["chefa@example.org"]] * 2
+    # One e-mail per recipient, summing up their entries.
+    assert [m.to for m in mail.outbox] == [["chefa@example.org"]]
+    assert mail.outbox[0].subject == "[cotri] 2 saisies validées"
+    assert "au 01/03/2022" in mail.outbox[0].body and "au 01/06/2022" in mail.outbox[0].body
 
 
 def test_bulk_return_requires_a_note(client, officer, submitted_a):

@@ -1,0 +1,116 @@
+"""Open data files are produced, not improvised per request.
+
+A Celery task (nightly, and after changes, coalesced) writes each dataset of ``exchange.opendata``
+to ``MEDIA_ROOT/opendata/<slug>.csv``, streaming its rows to a temporary file renamed into place
+(readers never see half a file), with ``<slug>.json`` beside it: ``{"generated_at": ISO 8601,
+"rows": int, "bytes": int}``. The page and the download only read these files.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.utils import timezone
+
+from exchange import exports
+
+FOLDER = "opendata"
+LOCK_KEY = "cotri:opendata:scheduled"
+
+
+def folder() -> Path:
+    return Path(settings.MEDIA_ROOT) / FOLDER
+
+
+def stored_file(slug: str) -> tuple[Path, dict] | None:
+    """The stored file of a dataset and its metadata, or None if never generated."""
+    path = folder() / f"{slug}.csv"
+    try:
+        meta = json.loads((folder() / f"{slug}.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    if not path.is_file():
+        return None
+    meta["generated_at"] = datetime.datetime.fromisoformat(meta["generated_at"])
+    return path, meta
+
+
+def _write(path: Path, chunks: Iterable[bytes]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    size = 0
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+                size += len(chunk)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return size
+
+
+def opendata_generate(*, slugs: Iterable[str] | None = None) -> dict[str, dict]:
+    """Write the open data files (all, or ``slugs``); return {slug: metadata}.
+
+    Memory stays bounded: rows are read by chunks and written as they come.
+    """
+    from exchange.opendata import BY_SLUG  # the datasets' definitions (a view module)
+
+    written = {}
+    for slug in slugs or BY_SLUG:
+        table = BY_SLUG[slug].table()
+        counted = _Counting(table.rows)
+        counted_table = exports.Table(table.name, table.title, table.columns, counted)
+        generated_at = timezone.now()
+        size = _write(folder() / f"{slug}.csv", exports.csv_chunks(counted_table, open_data=True))
+        meta = {"generated_at": generated_at.isoformat(), "rows": counted.count, "bytes": size}
+        _write(folder() / f"{slug}.json", [json.dumps(meta).encode()])
+        written[slug] = meta
+    return written
+
+
+class _Counting:
+    def __init__(self, rows):
+        self.rows, self.count = rows, 0
+
+    def __iter__(self):
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def coalesce_seconds() -> int:
+    return int(getattr(settings, "COTRI_OPENDATA_COALESCE_SECONDS", 600))
+
+
+def schedule_opendata() -> None:
+    """After the commit, regenerate the files once per window (a burst of changes: one run)."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "opendata", False) for _s, callback, _r in connection.run_on_commit
+    ):
+        return
+
+    def enqueue() -> None:
+        from cotri.tasks import generate_opendata
+
+        window = coalesce_seconds()
+        if cache.add(LOCK_KEY, 1, timeout=window + 300):
+            try:
+                generate_opendata.apply_async(countdown=window)
+            except Exception:
+                cache.delete(LOCK_KEY)
+                raise
+
+    enqueue.opendata = True
+    transaction.on_commit(enqueue, robust=True)

@@ -1,0 +1,79 @@
+"""Files of many contracts read their evaluations in bulk: the number of queries of the objectives
+table (open data ``objectifs.csv``, API and admin exports) does not grow with the contracts."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from contracts.models import Contract
+from exchange import exports
+from funding.evaluations import contracts_evaluate, contracts_evaluation_preview
+from funding.models import Evaluation
+from tests.factories import (
+    ContractFactory,
+    IndicatorFactory,
+    ObjectiveFactory,
+    ProgressEntryFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _contracts(count):
+    for _ in range(count):
+        contract = ContractFactory()
+        for code in ("O1", "O2"):
+            objective = ObjectiveFactory(contract=contract, code=code, priority=code == "O1")
+            indicator = IndicatorFactory(objective=objective, target=Decimal("100"))
+            ProgressEntryFactory(
+                indicator=indicator, date=datetime.date(2022, 6, 30), value=Decimal("60")
+            )
+
+
+def _objectives_csv_queries() -> tuple[int, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        lines = exports.table_csv(
+            exports.objectives_table(Contract.objects.published()), open_data=True
+        )
+    return len(queries), lines.decode("utf-8-sig").splitlines()
+
+
+def test_objectives_table_queries_do_not_grow_with_contracts():
+    _contracts(2)
+    few, lines = _objectives_csv_queries()
+    assert len(lines) == 1 + 4
+    _contracts(6)
+    many, lines = _objectives_csv_queries()
+    assert len(lines) == 1 + 16
+    assert many == few, f"{few} requêtes pour 2 contrats, {many} pour 8"
+    assert few <= 12
+    # 60 of 100 validated: a rate of 0.6 on every objective, the evaluation date written.
+    assert {tuple(line.split(";")[5:7]) for line in lines[1:]} == {("2023-12-31", "0.6")}
+
+
+def test_batch_preview_reuses_stored_snapshots_and_writes_nothing():
+    _contracts(3)
+    contracts = list(Contract.objects.order_by("-pk"))
+    previews = contracts_evaluation_preview(contracts=contracts)
+    assert [p.contract_id for p in previews] == [c.pk for c in contracts]
+    assert all(p.pk is None for p in previews) and not Evaluation.objects.exists()
+    stored = contracts_evaluate(contracts=contracts[:1])
+    again = contracts_evaluation_preview(contracts=contracts)
+    assert again[0].pk == stored[0].pk and again[1].pk is None
+    assert [p.fingerprint for p in again] == [p.fingerprint for p in previews]
+    assert Evaluation.objects.count() == 1
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_api_exports_stream_their_rows(client, file_format):
+    _contracts(2)
+    response = client.get("/api/exports/progress", {"format": file_format})
+    assert response.status_code == 200 and response.streaming
+    body = response.getvalue()
+    if file_format == "csv":
+        assert len(body.decode("utf-8-sig").splitlines()) == 1 + 4
+    else:
+        assert body.startswith(b"PK")  # a zip: the XLSX written to a temporary file
