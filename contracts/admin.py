@@ -5,6 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
+from contracts.admin_forms import (
+    FROZEN_ONCE_SIGNED,
+    ContractAdminForm,
+    GovernanceBodyForm,
+    ProgrammeAdminForm,
+)
 from contracts.enums import ContractStatus
 from contracts.models import (
     Amendment,
@@ -21,9 +27,14 @@ from contracts.models import (
 )
 from contracts.services import contract_set_status
 from cotri.admin_exports import ContractExportResource
+from cotri.templatetags.french import number_fr
 from funding.enums import Funder
-from funding.models import Tranche
-from funding.services import contract_bonus_cap, contract_funding_totals
+from funding.models import ProgrammeTranche, Tranche
+from funding.services import (
+    contract_bonus_cap,
+    contract_funding_totals,
+    contract_tranches_from_programme,
+)
 from indicators.models import Objective
 from indicators.rules import format_euros_fr
 from territories.admin import (
@@ -92,8 +103,17 @@ class IncontournableAdmin(admin.ModelAdmin):
     search_fields = ("title", "=number")
 
 
+class ProgrammeTrancheInline(admin.TabularInline):
+    model = ProgrammeTranche
+    fields = ("year", "label", "funder", "kind", "amount", "order")
+    extra = 0
+    verbose_name_plural = "tranches de financement par défaut (copiées dans chaque nouveau contrat)"
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    form = ProgrammeAdminForm
+    inlines = [ProgrammeTrancheInline]
     list_display = ("code", "short_name", "name", "referential", "default_duration_years")
     list_select_related = ("referential",)
     search_fields = ("code", "name", "short_name")
@@ -164,6 +184,7 @@ class SignatoryInline(admin.TabularInline):
 
 class GovernanceBodyInline(admin.StackedInline):
     model = GovernanceBody
+    form = GovernanceBodyForm
     extra = 0
 
 
@@ -202,6 +223,7 @@ def _transition_action(to_status: ContractStatus):
 
 @admin.register(Contract)
 class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
+    form = ContractAdminForm
     export_resource_classes = [ContractExportResource]
     list_display = (
         "reference",
@@ -262,6 +284,64 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
         ("Financement", {"fields": ("funding_display",)}),
         ("Données", {"fields": ("data_notes", "created_at", "updated_at")}),
     )
+
+    add_fieldsets = (
+        (
+            None,
+            {
+                "description": (
+                    "La règle du bonus et les tranches de financement sont reprises du "
+                    "programme ; la population de référence, du territoire si vous la laissez "
+                    "vide. Les objectifs s'ajoutent ensuite, parmi les incontournables du "
+                    "programme."
+                ),
+                "fields": ("reference", "programme", "territory", "title", "holder", "summary"),
+            },
+        ),
+        ("Calendrier", {"fields": ("signed_on", "start", "end", "published")}),
+        ("Population de référence", {"fields": ("population", "population_vintage")}),
+        ("Données", {"fields": ("data_notes",)}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        # Objectives need the programme's referential, tranches come from the programme: both
+        # are edited once the contract exists.
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status != ContractStatus.DRAFT:
+            fields = (*fields, *FROZEN_ONCE_SIGNED)
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            form.apply_defaults(obj)
+        super().save_model(request, obj, form, change)
+        if not change:
+            tranches = contract_tranches_from_programme(contract=obj, by=request.user)
+            vintage = obj.population_vintage or "inconnu"
+            population = (
+                f"{number_fr(obj.population)} habitants (millésime {vintage})"
+                if obj.population is not None
+                else "inconnue : renseignez-la avant la signature"
+            )
+            messages.info(
+                request,
+                f"Règle du bonus du programme {obj.programme} reprise ; "
+                f"{len(tranches)} tranche(s) de financement par défaut ; "
+                f"population de référence {population}.",
+            )
+        if obj.published and obj.status == ContractStatus.DRAFT:
+            messages.warning(
+                request,
+                "La fiche reste privée : un contrat au statut « Brouillon » n'est jamais publié. "
+                "Elle sera visible dès que le contrat passera au statut « Signé » "
+                "(action « Passer au statut … » de la liste des contrats).",
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_objective_count=Count("objectives"))
@@ -355,6 +435,7 @@ class SignatoryAdmin(ContractPartAdmin):
 
 @admin.register(GovernanceBody)
 class GovernanceBodyAdmin(ContractPartAdmin):
+    form = GovernanceBodyForm
     list_display = ("__str__", "kind", "contract")
     list_filter = ("kind", "contract__programme")
 

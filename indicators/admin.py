@@ -6,6 +6,7 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count
 
+from contracts.models import Contract
 from cotri.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
 from cotri.espace.admin_actions import validate_entries
 from indicators.models import (
@@ -39,7 +40,26 @@ def _objective_referential(request):
     parent = admin_parent(request)
     if isinstance(parent, Objective):
         return {"referential_id": parent.contract.programme.referential_id}
+    # A new objective: its contract comes with the link (?contract=…) or the posted form.
+    contract_id = request.POST.get("contract") or request.GET.get("contract")
+    if contract_id and str(contract_id).isdigit():
+        referential = (
+            Contract.objects.filter(pk=contract_id)
+            .values_list("programme__referential_id", flat=True)
+            .first()
+        )
+        if referential is not None:
+            return {"referential_id": referential}
     return None
+
+
+def _grouped_by_referential(field) -> None:
+    """Without a contract yet, the incontournables of each referential under its own heading
+    (two referentials both have a « 1. » and an « Urbanisme durable »)."""
+    groups: dict[str, list] = {}
+    for item in field.queryset.select_related("referential").order_by("referential", "number"):
+        groups.setdefault(item.referential.name, []).append((item.pk, str(item)))
+    field.choices = [("", "---------"), *groups.items()]
 
 
 @admin.register(IndicatorDefinition)
@@ -123,6 +143,10 @@ class ObjectiveAdmin(ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
             lookups = _objective_referential(request)
             if lookups is not None:
                 kwargs["queryset"] = db_field.related_model.objects.filter(**lookups)
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            if lookups is None and field is not None:
+                _grouped_by_referential(field)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="contrat", ordering="contract__reference")
