@@ -26,6 +26,7 @@ from contracts.models import (
     Signatory,
 )
 from contracts.services import contract_set_status
+from cotri.admin_a11y import LabelledInlineMixin
 from cotri.admin_exports import ContractExportResource
 from cotri.templatetags.french import number_fr
 from funding.enums import Funder
@@ -103,7 +104,7 @@ class IncontournableAdmin(admin.ModelAdmin):
     search_fields = ("title", "=number")
 
 
-class ProgrammeTrancheInline(admin.TabularInline):
+class ProgrammeTrancheInline(LabelledInlineMixin, admin.TabularInline):
     model = ProgrammeTranche
     fields = ("year", "label", "funder", "kind", "amount", "order")
     extra = 0
@@ -144,7 +145,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 # --- Contracts -----------------------------------------------------------------------------------
 
 
-class ObjectiveInline(OneQueryChoicesMixin, admin.TabularInline):
+class ObjectiveInline(LabelledInlineMixin, OneQueryChoicesMixin, admin.TabularInline):
     model = Objective
     fields = ("code", "title", "incontournable", "priority", "order", "indicator_count")
     readonly_fields = ("indicator_count",)
@@ -161,7 +162,7 @@ class ObjectiveInline(OneQueryChoicesMixin, admin.TabularInline):
         return getattr(obj, "_indicator_count", 0)
 
 
-class TrancheInline(admin.TabularInline):
+class TrancheInline(LabelledInlineMixin, admin.TabularInline):
     model = Tranche
     fields = (
         "year",
@@ -177,7 +178,7 @@ class TrancheInline(admin.TabularInline):
     extra = 0
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(LabelledInlineMixin, admin.TabularInline):
     model = Signatory
     extra = 0
 
@@ -188,7 +189,7 @@ class GovernanceBodyInline(admin.StackedInline):
     extra = 0
 
 
-class ContractDocumentInline(admin.TabularInline):
+class ContractDocumentInline(LabelledInlineMixin, admin.TabularInline):
     model = ContractDocument
     extra = 0
 

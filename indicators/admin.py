@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.db.models import Count
 
 from contracts.models import Contract
+from cotri.admin_a11y import LabelledInlineMixin
 from cotri.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
 from cotri.espace.admin_actions import validate_entries
 from indicators.models import (
@@ -79,7 +80,7 @@ class IndicatorDefinitionAdmin(admin.ModelAdmin):
 # --- Objectives ----------------------------------------------------------------------------------
 
 
-class IndicatorInline(OneQueryChoicesMixin, admin.TabularInline):
+class IndicatorInline(LabelledInlineMixin, OneQueryChoicesMixin, admin.TabularInline):
     model = Indicator
     fields = (
         "code",
@@ -97,17 +98,17 @@ class IndicatorInline(OneQueryChoicesMixin, admin.TabularInline):
     extra = 0
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(LabelledInlineMixin, admin.TabularInline):
     model = Action
     extra = 0
 
 
-class ActorInline(admin.TabularInline):
+class ActorInline(LabelledInlineMixin, admin.TabularInline):
     model = Actor
     extra = 0
 
 
-class MeansInline(admin.TabularInline):
+class MeansInline(LabelledInlineMixin, admin.TabularInline):
     model = Means
     extra = 0
 

@@ -1,8 +1,10 @@
 """Forms of the officers' account pages (admin layout)."""
 
 from django import forms
+from django.db.models import Q
 
 from contracts.enums import MembershipRole
+from territories.enums import TerritoryKind
 from territories.models import Territory
 
 
@@ -13,7 +15,7 @@ class InvitationForm(forms.Form):
     territory = forms.ModelChoiceField(
         label="Territoire",
         queryset=Territory.objects.none(),
-        help_text="Les territoires qui ont au moins un contrat.",
+        help_text="EPCI, groupements, départements, régions, et les communes sous contrat.",
     )
     role = forms.ChoiceField(
         label="Rôle",
@@ -24,8 +26,11 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Communes (thousands) only when they hold a contract: the list stays short.
         self.fields["territory"].queryset = (
-            Territory.objects.filter(contracts__isnull=False).distinct().order_by("name")
+            Territory.objects.filter(~Q(kind=TerritoryKind.COMMUNE) | Q(contracts__isnull=False))
+            .distinct()
+            .order_by("name")
         )
 
 
