@@ -25,7 +25,7 @@ from contracts.models import (
     Referential,
     Signatory,
 )
-from contracts.services import contract_set_status
+from contracts.services import amendment_apply, contract_set_status
 from cotri.admin_a11y import LabelledInlineMixin
 from cotri.admin_exports import ContractExportResource
 from cotri.templatetags.french import number_fr
@@ -344,6 +344,12 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
                 "(action « Passer au statut … » de la liste des contrats).",
             )
 
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Amendment:
+            for amendment in formset.new_objects + [o for o, _ in formset.changed_objects]:
+                amendment_apply(amendment=amendment, by=request.user)
+
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_objective_count=Count("objectives"))
 
@@ -451,6 +457,10 @@ class ContractDocumentAdmin(ContractPartAdmin):
 @admin.register(Amendment)
 class AmendmentAdmin(ContractPartAdmin):
     list_display = ("__str__", "signed_on", "contract")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        amendment_apply(amendment=obj, by=request.user)
 
 
 @admin.register(ProjectMembership)

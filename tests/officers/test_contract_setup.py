@@ -207,3 +207,33 @@ def test_governance_members_are_edited_one_per_line(officer_client):
     page = officer_client.get(reverse("admin:contracts_governancebody_change", args=[body.pk]))
     assert "ADEME\nRégion Hauts-de-France\nSyMPaC</textarea>" in html.unescape(page.text)
     assert LinesField(required=False).clean("") == []
+
+
+def test_an_amendment_changes_the_population_of_a_signed_contract(officer_client, officer):
+    signed = ContractFactory(status=ContractStatus.SIGNED, population=162_083)
+    response = officer_client.post(
+        reverse("admin:contracts_amendment_add"),
+        {
+            "contract": signed.pk,
+            "number": 1,
+            "signed_on": "15/03/2026",
+            "summary": "Population INSEE 2021 des membres du Pays",
+            "population": "157976",
+            "population_vintage": "2021",
+        },
+    )
+    assert response.status_code == 302
+    signed.refresh_from_db()
+    assert (signed.population, signed.population_vintage) == (157_976, 2021)
+    latest = signed.history.latest()
+    assert (latest.history_change_reason, latest.history_user) == (
+        "Avenant n° 1 : population de référence",
+        officer,
+    )
+    # An amendment about something else leaves the population alone.
+    officer_client.post(
+        reverse("admin:contracts_amendment_add"),
+        {"contract": signed.pk, "number": 2, "signed_on": "01/06/2026", "summary": "Calendrier"},
+    )
+    signed.refresh_from_db()
+    assert signed.population == 157_976 and signed.amendments.count() == 2
