@@ -5,6 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.utils.html import format_html, format_html_join
 
+from contracts.admin_forms import (
+    FROZEN_ONCE_SIGNED,
+    ContractAdminForm,
+    GovernanceBodyForm,
+    ProgrammeAdminForm,
+)
 from contracts.enums import ContractStatus
 from contracts.models import (
     Amendment,
@@ -19,13 +25,18 @@ from contracts.models import (
     Referential,
     Signatory,
 )
-from contracts.services import contract_set_status
+from contracts.services import amendment_apply, contract_set_status
+from cotri.admin_a11y import LabelledInlineMixin
 from exchange.admin_exports import ContractExportResource
-from french.output import agree, format_count
+from french.output import agree, format_count, format_number
 from funding.admin_evaluation import warn_if_misconfigured
 from funding.enums import Funder
-from funding.models import Tranche
-from funding.services import contract_bonus_cap, contract_funding_totals
+from funding.models import ProgrammeTranche, Tranche
+from funding.services import (
+    contract_bonus_cap,
+    contract_funding_totals,
+    contract_tranches_from_programme,
+)
 from indicators.models import Objective
 from indicators.rules import format_euros_fr
 from territories.admin import (
@@ -94,8 +105,17 @@ class IncontournableAdmin(admin.ModelAdmin):
     search_fields = ("title", "=number")
 
 
+class ProgrammeTrancheInline(LabelledInlineMixin, admin.TabularInline):
+    model = ProgrammeTranche
+    fields = ("year", "label", "funder", "kind", "amount", "order")
+    extra = 0
+    verbose_name_plural = "tranches de financement par défaut (copiées dans chaque nouveau contrat)"
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
+    form = ProgrammeAdminForm
+    inlines = [ProgrammeTrancheInline]
     list_display = ("code", "short_name", "name", "referential", "default_duration_years")
     list_select_related = ("referential",)
     search_fields = ("code", "name", "short_name")
@@ -126,7 +146,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 # --- Contracts -----------------------------------------------------------------------------------
 
 
-class ObjectiveInline(OneQueryChoicesMixin, admin.TabularInline):
+class ObjectiveInline(LabelledInlineMixin, OneQueryChoicesMixin, admin.TabularInline):
     model = Objective
     fields = ("code", "title", "incontournable", "priority", "order", "indicator_count")
     readonly_fields = ("indicator_count",)
@@ -143,7 +163,7 @@ class ObjectiveInline(OneQueryChoicesMixin, admin.TabularInline):
         return getattr(obj, "_indicator_count", 0)
 
 
-class TrancheInline(admin.TabularInline):
+class TrancheInline(LabelledInlineMixin, admin.TabularInline):
     model = Tranche
     fields = (
         "year",
@@ -159,17 +179,18 @@ class TrancheInline(admin.TabularInline):
     extra = 0
 
 
-class SignatoryInline(admin.TabularInline):
+class SignatoryInline(LabelledInlineMixin, admin.TabularInline):
     model = Signatory
     extra = 0
 
 
 class GovernanceBodyInline(admin.StackedInline):
     model = GovernanceBody
+    form = GovernanceBodyForm
     extra = 0
 
 
-class ContractDocumentInline(admin.TabularInline):
+class ContractDocumentInline(LabelledInlineMixin, admin.TabularInline):
     model = ContractDocument
     extra = 0
 
@@ -204,6 +225,7 @@ def _transition_action(to_status: ContractStatus):
 
 @admin.register(Contract)
 class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
+    form = ContractAdminForm
     export_resource_classes = [ContractExportResource]
     list_display = (
         "reference",
@@ -264,6 +286,70 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
         ("Financement", {"fields": ("funding_display",)}),
         ("Données", {"fields": ("data_notes", "created_at", "updated_at")}),
     )
+
+    add_fieldsets = (
+        (
+            None,
+            {
+                "description": (
+                    "La règle du bonus et les tranches de financement sont reprises du "
+                    "programme ; la population de référence, du territoire si vous la laissez "
+                    "vide. Les objectifs s'ajoutent ensuite, parmi les incontournables du "
+                    "programme."
+                ),
+                "fields": ("reference", "programme", "territory", "title", "holder", "summary"),
+            },
+        ),
+        ("Calendrier", {"fields": ("signed_on", "start", "end", "published")}),
+        ("Population de référence", {"fields": ("population", "population_vintage")}),
+        ("Données", {"fields": ("data_notes",)}),
+    )
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_inlines(self, request, obj):
+        # Objectives need the programme's referential, tranches come from the programme: both
+        # are edited once the contract exists.
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = super().get_readonly_fields(request, obj)
+        if obj is not None and obj.status != ContractStatus.DRAFT:
+            fields = (*fields, *FROZEN_ONCE_SIGNED)
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            form.apply_defaults(obj)
+        super().save_model(request, obj, form, change)
+        if not change:
+            tranches = contract_tranches_from_programme(contract=obj, by=request.user)
+            vintage = obj.population_vintage or "inconnu"
+            population = (
+                f"{format_number(obj.population)} habitants (millésime {vintage})"
+                if obj.population is not None
+                else "inconnue : renseignez-la avant la signature"
+            )
+            messages.info(
+                request,
+                f"Règle du bonus du programme {obj.programme} reprise ; "
+                f"{len(tranches)} tranche(s) de financement par défaut ; "
+                f"population de référence {population}.",
+            )
+        if obj.published and obj.status == ContractStatus.DRAFT:
+            messages.warning(
+                request,
+                "La fiche reste privée : un contrat au statut « Brouillon » n'est jamais publié. "
+                "Elle sera visible dès que le contrat passera au statut « Signé » "
+                "(action « Passer au statut … » de la liste des contrats).",
+            )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        if formset.model is Amendment:
+            for amendment in formset.new_objects + [o for o, _ in formset.changed_objects]:
+                amendment_apply(amendment=amendment, by=request.user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_objective_count=Count("objectives"))
@@ -362,6 +448,7 @@ class SignatoryAdmin(ContractPartAdmin):
 
 @admin.register(GovernanceBody)
 class GovernanceBodyAdmin(ContractPartAdmin):
+    form = GovernanceBodyForm
     list_display = ("__str__", "kind", "contract")
     list_filter = ("kind", "contract__programme")
 
@@ -376,6 +463,10 @@ class ContractDocumentAdmin(ContractPartAdmin):
 @admin.register(Amendment)
 class AmendmentAdmin(ContractPartAdmin):
     list_display = ("__str__", "signed_on", "contract")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        amendment_apply(amendment=obj, by=request.user)
 
 
 @admin.register(ProjectMembership)

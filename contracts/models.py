@@ -348,6 +348,15 @@ class Amendment(models.Model):
     number = models.PositiveSmallIntegerField("numéro")
     signed_on = models.DateField("date de signature")
     summary = models.TextField("ce que l'avenant modifie")
+    population = models.PositiveIntegerField(
+        "nouvelle population de référence",
+        null=True,
+        blank=True,
+        help_text="À remplir seulement si l'avenant change la population de référence du contrat.",
+    )
+    population_vintage = models.PositiveSmallIntegerField(
+        "millésime de la nouvelle population", null=True, blank=True
+    )
 
     class Meta:
         verbose_name = "avenant"

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from contracts.enums import CONTRACT_TRANSITIONS, ContractStatus
-from contracts.models import Contract, ContractTransition
+from contracts.models import Amendment, Contract, ContractTransition
 
 
 @transaction.atomic
@@ -31,4 +31,26 @@ def contract_set_status(*, contract: Contract, to_status: str, by=None, note: st
     ContractTransition.objects.create(
         contract=contract, from_status=from_status, to_status=to_status, by=by, note=note
     )
+    return contract
+
+
+@transaction.atomic
+def amendment_apply(*, amendment: Amendment, by=None) -> Contract:
+    """Apply what a saved amendment changes on its contract: today, the reference population.
+
+    The only way to change the population of a signed contract (it is frozen at signature); the
+    contract's history records the change with the reason « Avenant n° N ». Does nothing when the
+    amendment carries no population or the same one.
+    """
+    contract = Contract.objects.select_for_update().get(pk=amendment.contract_id)
+    if amendment.population is None:
+        return contract
+    new = (amendment.population, amendment.population_vintage or contract.population_vintage)
+    if new == (contract.population, contract.population_vintage):
+        return contract
+    contract.population, contract.population_vintage = new
+    contract._change_reason = f"Avenant n° {amendment.number} : population de référence"
+    if by is not None:
+        contract._history_user = by
+    contract.save(update_fields=["population", "population_vintage", "updated_at"])
     return contract

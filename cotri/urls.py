@@ -3,8 +3,9 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.static import serve
 
-from cotri import views
+from cotri import errors, views
 from cotri.api.api import api
+from cotri.officers.invitation import InvitationAcceptView
 from exchange import opendata
 
 admin.site.site_header = "cotri — administration des contrats d'objectifs"
@@ -13,7 +14,14 @@ admin.site.index_title = "Contrats d'objectifs territoriaux"
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    # The officers' own pages (home, accounts) first: they live under /admin/ too.
+    path("admin/", include("cotri.officers.urls")),
     path("admin/", admin.site.urls),
+    path(
+        "espace/invitation/<uidb64>/<token>/",
+        InvitationAcceptView.as_view(),
+        name="invitation_accept",
+    ),
     path("espace/", include("cotri.espace.urls")),
     path("api/", api.urls),
     path("donnees-ouvertes/", opendata.opendata_index, name="opendata"),
@@ -21,11 +29,11 @@ urlpatterns = [
     path("", include("cotri.public.urls")),
 ]
 
-# Under /api/ every error is JSON, even the ones no API view answered (cotri/views.py).
-handler400 = views.bad_request
-handler403 = views.permission_denied
-handler404 = views.page_not_found
-handler500 = views.server_error
+# French pages in each area's layout; JSON under /api/ (cotri/errors.py).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
 
 if settings.PROCONNECT_ENABLED:  # optional sign-in of public agents (cotri/proconnect.py)
     urlpatterns.insert(-1, path("oidc/", include("cotri.proconnect")))

@@ -39,6 +39,7 @@ from defusedxml import ElementTree
 
 from cotri.uploads_guard import UploadRefused, check_spreadsheet, is_ods_name, is_xlsx_name
 from french import input as french_input
+from french import output as french_output
 
 COLUMNS = ("contract", "objective", "indicator", "date", "value", "comment", "status")
 REQUIRED = ("contract", "objective", "indicator", "date", "value")
@@ -116,11 +117,7 @@ class MoreErrors(RowError):
 
 
 def _spaced(number: int) -> str:
-    # French thousands with a narrow no-break space, as cotri.templatetags.french.number does;
-    # imported lazily: this module must not need the template machinery to be loaded.
-    from cotri.templatetags.french import register
-
-    return register.filters["number"](number)
+    return french_output.format_number(number)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from cotri.formulas import neutralise
+from french import output
 from indicators.enums import EntryStatus
 from indicators.models import Indicator, ProgressEntry
 
@@ -92,10 +93,7 @@ def template_filename(*, contract, extension: str) -> str:
 def progress_template_csv(*, contract) -> bytes:
     """UTF-8 with BOM (Excel opens it with its accents), « ; », decimal commas, empty cells to
     fill."""
-    from cotri.templatetags.french import register
-
-    number = register.filters["number"]
-    date_fr = register.filters["date_fr"]
+    number, date_fr = output.format_number, output.format_date
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(HEADER)

@@ -2,10 +2,20 @@
 
 from django.contrib import admin
 
-from funding.models import Tranche
+from funding.models import ProgrammeTranche, Tranche
 from funding.services import tranche_planned_amount
 from indicators.rules import format_euros_fr
 from territories.admin import HistoryAdmin
+
+
+@admin.register(ProgrammeTranche)
+class ProgrammeTrancheAdmin(admin.ModelAdmin):
+    """Tranches every new contract of a programme starts with (also edited on the programme)."""
+
+    list_display = ("programme", "year", "label", "funder", "kind", "amount")
+    list_select_related = ("programme",)
+    list_filter = ("programme", "funder", "kind")
+    search_fields = ("label", "programme__code")
 
 
 @admin.register(Tranche)

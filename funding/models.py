@@ -321,3 +321,53 @@ class Evaluation(models.Model):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+
+class ProgrammeTranche(models.Model):
+    """A tranche every new contract of a programme starts with (copied at creation, then its own).
+
+    A fixed tranche carries its amount; a bonus tranche none (its planned amount is the contract's
+    cap until an evaluation is decided).
+    """
+
+    programme = models.ForeignKey(
+        "contracts.Programme",
+        verbose_name="programme",
+        on_delete=models.CASCADE,
+        related_name="default_tranches",
+    )
+    label = models.CharField("libellé", max_length=200)
+    year = models.PositiveSmallIntegerField("année du contrat", help_text="1, 2, 3…")
+    funder = models.CharField("financeur", max_length=20, choices=Funder.choices)
+    kind = models.CharField(
+        "nature", max_length=10, choices=TrancheKind.choices, default=TrancheKind.FIXED
+    )
+    amount = models.DecimalField(
+        "montant (€)",
+        null=True,
+        blank=True,
+        help_text="Obligatoire pour une tranche forfaitaire ; vide pour le bonus.",
+        **MONEY,
+    )
+    order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    class Meta:
+        verbose_name = "tranche par défaut du programme"
+        verbose_name_plural = "tranches par défaut du programme"
+        ordering = ["programme", "year", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=TrancheKind.BONUS) | Q(amount__isnull=False, amount__gte=0),
+                name="programme_tranche_fixed_has_amount",
+            ),
+            models.CheckConstraint(
+                condition=Q(funder__in=Funder.values), name="programme_tranche_funder_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=TrancheKind.values), name="programme_tranche_kind_valid"
+            ),
+            models.CheckConstraint(condition=Q(year__gte=1), name="programme_tranche_year_gte_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} (année {self.year})"

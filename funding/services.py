@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from contracts.models import Contract
 from funding.enums import Funder, TrancheKind, TrancheStatus
-from funding.models import Tranche
+from funding.models import ProgrammeTranche, Tranche
 from indicators.rules import BonusRule, bonus_cap, to_cents
 
 ZERO = Decimal("0.00")
@@ -102,3 +102,30 @@ def funding_totals(*, contracts: Iterable[Contract] | None = None) -> FundingSum
     for totals in by_contract.values():
         totals.sorted()
     return FundingSummary(total=total.sorted(), by_contract=by_contract)
+
+
+def contract_tranches_from_programme(*, contract: Contract, by=None) -> list[Tranche]:
+    """Give a new contract its programme's default tranches (``ProgrammeTranche``), in order.
+
+    Does nothing when the contract already has tranches (returns ``[]``). Each tranche keeps a
+    history record by ``by``.
+    """
+    if Tranche.objects.filter(contract=contract).exists():
+        return []
+    created = []
+    for default in ProgrammeTranche.objects.filter(programme_id=contract.programme_id):
+        tranche = Tranche(
+            contract=contract,
+            label=default.label,
+            year=default.year,
+            funder=default.funder,
+            kind=default.kind,
+            planned_amount=default.amount,
+            order=default.order,
+        )
+        if by is not None:
+            tranche._history_user = by
+        tranche._change_reason = "Reprise des tranches par défaut du programme"
+        tranche.save()
+        created.append(tranche)
+    return created

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Count, Q
 
+from contracts.models import Contract
+from cotri.admin_a11y import LabelledInlineMixin
 from cotri.admin_scale import EstimatedCountPaginator, PageCountsMixin
 from cotri.espace.admin_actions import validate_entries
 from exchange.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
@@ -43,7 +45,26 @@ def _objective_referential(request):
     parent = admin_parent(request)
     if isinstance(parent, Objective):
         return {"referential_id": parent.contract.programme.referential_id}
+    # A new objective: its contract comes with the link (?contract=…) or the posted form.
+    contract_id = request.POST.get("contract") or request.GET.get("contract")
+    if contract_id and str(contract_id).isdigit():
+        referential = (
+            Contract.objects.filter(pk=contract_id)
+            .values_list("programme__referential_id", flat=True)
+            .first()
+        )
+        if referential is not None:
+            return {"referential_id": referential}
     return None
+
+
+def _grouped_by_referential(field) -> None:
+    """Without a contract yet, the incontournables of each referential under its own heading
+    (two referentials both have a « 1. » and an « Urbanisme durable »)."""
+    groups: dict[str, list] = {}
+    for item in field.queryset.select_related("referential").order_by("referential", "number"):
+        groups.setdefault(item.referential.name, []).append((item.pk, str(item)))
+    field.choices = [("", "---------"), *groups.items()]
 
 
 @admin.register(IndicatorDefinition)
@@ -63,7 +84,7 @@ class IndicatorDefinitionAdmin(admin.ModelAdmin):
 # --- Objectives ----------------------------------------------------------------------------------
 
 
-class IndicatorInline(OneQueryChoicesMixin, admin.TabularInline):
+class IndicatorInline(LabelledInlineMixin, OneQueryChoicesMixin, admin.TabularInline):
     model = Indicator
     fields = (
         "code",
@@ -81,17 +102,17 @@ class IndicatorInline(OneQueryChoicesMixin, admin.TabularInline):
     extra = 0
 
 
-class ActionInline(admin.TabularInline):
+class ActionInline(LabelledInlineMixin, admin.TabularInline):
     model = Action
     extra = 0
 
 
-class ActorInline(admin.TabularInline):
+class ActorInline(LabelledInlineMixin, admin.TabularInline):
     model = Actor
     extra = 0
 
 
-class MeansInline(admin.TabularInline):
+class MeansInline(LabelledInlineMixin, admin.TabularInline):
     model = Means
     extra = 0
 
@@ -126,6 +147,10 @@ class ObjectiveAdmin(PageCountsMixin, ParentAwareMixin, CotriImportExportAdmin, 
             lookups = _objective_referential(request)
             if lookups is not None:
                 kwargs["queryset"] = db_field.related_model.objects.filter(**lookups)
+            field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+            if lookups is None and field is not None:
+                _grouped_by_referential(field)
+            return field
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.display(description="contrat", ordering="contract__reference")

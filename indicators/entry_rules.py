@@ -23,7 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 
-from cotri.templatetags.french import date_fr
+from french.output import format_date as date_fr
 from indicators.models import Indicator, ProgressEntry
 
 UNIQUE_CONSTRAINT = "entry_indicator_date_unique"

@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
@@ -73,6 +74,22 @@ class Objective(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    def clean(self) -> None:
+        """The incontournable must belong to the referential of the contract's programme."""
+        super().clean()
+        if self.contract_id is None or self.incontournable_id is None:
+            return
+        programme = self.contract.programme
+        if self.incontournable.referential_id != programme.referential_id:
+            raise ValidationError(
+                {
+                    "incontournable": (
+                        f"« {self.incontournable} » n'est pas un incontournable du programme "
+                        f"{programme} : choisissez parmi ceux de son référentiel."
+                    )
+                }
+            )
 
 
 class Indicator(models.Model):

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from cotri.views import API_ERRORS
+from cotri.errors import API_ERRORS
 
 from . import contracts, exports, programmes, progress, territories
 from .schemas import RULE_ERROR

@@ -25,6 +25,7 @@ from contracts.models import (
 from contracts.services import contract_set_status
 from exchange.documents.checks import CheckedDocument, Path
 from funding.models import Tranche
+from funding.services import contract_tranches_from_programme
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import (
     Action,
@@ -173,6 +174,8 @@ def document_write(checked: CheckedDocument, *, by) -> Contract:
 
     if "tranches" in document:
         _write_tranches(contract, document["tranches"], by)
+    elif checked.contract is None:  # omitted on creation: the programme's defaults apply
+        contract_tranches_from_programme(contract=contract, by=by)
     indicators = _write_objectives(checked, contract, by)
     if "progress" in document:
         _write_progress(contract, document["progress"], indicators, by)

@@ -120,5 +120,7 @@ def test_export_of_a_contract_without_optional_data(calaisis):
     calaisis.update(signed_on=None, population=None, objectives=[])
     (contract,) = contract_documents_import(documents=[("calaisis.json", calaisis)])
     exported = as_json(contract_document_export(contract=contract))
-    assert exported == as_json(calaisis)
+    # Omitted tranches: the programme's defaults apply (COT-TRI: the ADEME's year-3 bonus).
+    default = [{"label": "Bonus année 3", "year": 3, "funder": "ADEME", "kind": "bonus"}]
+    assert exported == as_json({**calaisis, "tranches": default})
     assert Contract.objects.get().population is None

@@ -48,7 +48,7 @@ def test_errors_no_api_view_answers_are_json_too(client, path, status):
 def test_the_handlers_answer_json_under_api_and_html_elsewhere(rf):
     from django.core.exceptions import PermissionDenied
 
-    from cotri import views
+    from cotri import errors as views
 
     for handler, status, args in (
         (views.bad_request, 400, (ValueError(),)),

@@ -15,6 +15,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from contracts.models import ProjectMembership
 from cotri.api.tokens import api_token_create
 from indicators.enums import EntryStatus
 from indicators.models import Evidence
@@ -40,6 +41,8 @@ SIGN_IN_THEN_405 = _row(302, 405, 405, 405, 405, 405)
 STAFF_ONLY = _row(302, 302, 302, 302, 200, 200)  # the admin sends others to its login
 CHEFS_ONLY = _row(302, 200, 200, 403, 403, 403)  # any chef de projet, whatever the territory
 OWNER_ONLY = _row(302, 200, 404, 404, 404, 404)  # chef_a's own object; others' is 404
+OFFICERS_THEN_405 = _row(302, 403, 403, 403, 405, 405)
+OFFICERS_REDIRECT = _row(302, 403, 403, 403, 302, 302)
 
 # name → (reverse args from the objects, {method: {persona: status}})
 MATRIX = {
@@ -124,6 +127,37 @@ MATRIX = {
     # Writes need a personal token (a session is not enough): tested with tokens in tests/api/.
     "api:progress_create": (lambda o: [], {"GET": _all(405), "POST": _all(401)}),
     "api:export_dataset": (lambda o: ["contracts"], {"GET": _all(200), "POST": _all(405)}),
+    # Officers' pages under /admin/ (cotri/officers): the admin's login for anonymous visitors,
+    # a French 403 for other signed-in users. Writes answer with a redirect to the accounts page
+    # and a message (an empty POST changes nothing, or says what is missing).
+    "officers:home": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_THEN_405}),
+    "officers:accounts": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_THEN_405}),
+    "officers:invite": (
+        lambda o: [],
+        {"GET": OFFICERS_ONLY, "POST": _row(302, 403, 403, 403, 400, 400)},
+    ),
+    "officers:resend": (
+        lambda o: [o["chef"].pk],
+        {"GET": OFFICERS_THEN_405, "POST": OFFICERS_REDIRECT},
+    ),
+    "officers:account_active": (
+        lambda o: [o["chef"].pk],
+        {"GET": OFFICERS_THEN_405, "POST": OFFICERS_REDIRECT},
+    ),
+    "officers:membership_role": (
+        lambda o: [o["membership"].pk],
+        {"GET": OFFICERS_THEN_405, "POST": OFFICERS_REDIRECT},
+    ),
+    # The officer's POST removes the access: the superuser's then finds nothing (404).
+    "officers:membership_remove": (
+        lambda o: [o["membership"].pk],
+        {"GET": OFFICERS_THEN_405, "POST": _row(302, 403, 403, 403, 302, 404)},
+    ),
+    # The invitee's one-time link: anyone may open it; a wrong token shows the French refusal.
+    "invitation_accept": (
+        lambda o: ["MQ", "jeton-invalide"],
+        {"GET": _all(200), "POST": _all(200)},
+    ),
 }
 
 # Only routed when PROCONNECT_ENABLED (off by default): checked with ProConnect turned on. The
@@ -192,6 +226,8 @@ def objects(indicator_a, chef_a):
         "entry": entry,
         "evidence": evidence,
         "token": api_token_create(user=chef_a, name="tableur")[0],
+        "chef": chef_a,
+        "membership": ProjectMembership.objects.get(user=chef_a),
     }
 
 

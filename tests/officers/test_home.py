@@ -1,0 +1,142 @@
+"""The officers' home: what waits for them, in a constant number of queries."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contracts.enums import ContractStatus
+from funding.enums import TrancheKind, TrancheStatus
+from funding.evaluations.service import contract_evaluate
+from indicators.enums import EntryStatus
+from indicators.rules import format_euros_fr
+from tests.factories import (
+    ContractFactory,
+    IndicatorFactory,
+    ObjectiveFactory,
+    ProgressEntryFactory,
+    TrancheFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _contract(n: int, **kwargs):
+    """A contract that evaluates cleanly: one priority objective with one indicator."""
+    contract = ContractFactory(reference=f"COT-{n:02d}", bonus_priority_count=1, **kwargs)
+    objective = ObjectiveFactory(contract=contract, code="O1", priority=True)
+    return contract, IndicatorFactory(objective=objective, code="km")
+
+
+def _page(client, officer):
+    client.force_login(officer)
+    return client.get(reverse("officers:home"))
+
+
+def test_each_section_lists_what_waits(client, officer):
+    now = timezone.now()
+    ok, ok_indicator = _contract(1)
+    for days in (2, 9):
+        entry = ProgressEntryFactory(indicator=ok_indicator, status=EntryStatus.SUBMITTED)
+        type(entry).objects.filter(pk=entry.pk).update(
+            submitted_at=now - datetime.timedelta(days=days)
+        )
+    ProgressEntryFactory(indicator=ok_indicator, status=EntryStatus.RETURNED, reviewed_at=now)
+    empty = ContractFactory(reference="COT-VIDE", bonus_priority_count=0)
+    flat, flat_indicator = _contract(2)
+    flat_indicator.target = flat_indicator.baseline
+    flat_indicator.save()
+    TrancheFactory(contract=ok, label="Aide année 1", status=TrancheStatus.REQUESTED)
+    TrancheFactory(contract=ok, label="Bonus année 3", kind=TrancheKind.BONUS, planned_amount=None)
+
+    page = _page(client, officer).text
+
+    assert "Saisies soumises à valider (2)" in page
+    assert page.index("9 jours") < page.index("2 jours")  # oldest first, with its age
+    assert "Saisies renvoyées, pas encore corrigées (1)" in page
+    assert "Contrats avec une erreur de configuration (2)" in page
+    assert f"{empty.reference}</a> (Brouillon) : aucun objectif" not in page  # status is active
+    assert f"{empty.reference}</a> (En cours) : aucun objectif" in page
+    assert f"{flat.reference}</a> (En cours) : un indicateur a une cible égale" in page
+    # COT-01 ended 31/12/2023 with a bonus tranche and no decision.
+    assert "Contrats terminés dont le bonus n’est pas décidé (1)" in page
+    assert "COT-01</a> : fin le 31/12/2023" in page
+    assert "Tranches demandées, pas encore versées (1)" in page
+    assert format_euros_fr(Decimal("100000")) in page
+
+
+def test_priority_count_different_from_the_rule_is_a_configuration_error(client, officer):
+    contract, _ = _contract(1)
+    contract.bonus_priority_count = 3
+    contract.save()
+    page = _page(client, officer).text
+    assert "1 objectif(s) prioritaire(s) pour 3 attendu(s) par la règle du bonus" in page
+
+
+def test_an_evaluation_is_stale_once_its_inputs_change(client, officer):
+    contract, indicator = _contract(1, status=ContractStatus.ACTIVE)
+    contract_evaluate(contract=contract, as_of=datetime.date(2023, 12, 31))
+    assert (
+        "Évaluations à refaire : données modifiées depuis le calcul (0)"
+        in _page(client, officer).text
+    )
+    indicator.target = Decimal("120")
+    indicator.save()
+    assert (
+        "Évaluations à refaire : données modifiées depuis le calcul (1)"
+        in _page(client, officer).text
+    )
+    contract_evaluate(contract=contract, as_of=datetime.date(2023, 12, 31))
+    assert (
+        "Évaluations à refaire : données modifiées depuis le calcul (0)"
+        in _page(client, officer).text
+    )
+
+
+def test_a_new_progress_entry_makes_the_evaluation_stale(client, officer):
+    contract, indicator = _contract(1)
+    contract_evaluate(contract=contract, as_of=datetime.date(2023, 12, 31))
+    ProgressEntryFactory(indicator=indicator, status=EntryStatus.VALIDATED)
+    assert "COT-01</a> : évaluée le" in _page(client, officer).text
+
+
+def _populate(start: int, n: int) -> None:
+    now = timezone.now()
+    for i in range(start, start + n):
+        contract, indicator = _contract(10 + i)
+        for status in (EntryStatus.SUBMITTED, EntryStatus.RETURNED):
+            ProgressEntryFactory(indicator=indicator, status=status, submitted_at=now)
+        ContractFactory(reference=f"VIDE-{i}")
+        TrancheFactory(contract=contract, status=TrancheStatus.REQUESTED)
+        TrancheFactory(contract=contract, kind=TrancheKind.BONUS, planned_amount=None)
+        contract_evaluate(contract=contract, as_of=datetime.date(2022, 12, 31))
+        ProgressEntryFactory(indicator=indicator)
+
+
+def test_query_count_does_not_grow_with_contracts(
+    client, officer, django_assert_num_queries, django_assert_max_num_queries
+):
+    client.force_login(officer)
+    _populate(0, 2)
+    with django_assert_max_num_queries(20) as few:
+        assert client.get(reverse("officers:home")).status_code == 200
+    _populate(2, 12)
+    with django_assert_num_queries(len(few.captured_queries)):
+        page = client.get(reverse("officers:home"))
+    assert "Saisies soumises à valider (14)" in page.text
+    assert "Évaluations à refaire : données modifiées depuis le calcul (14)" in page.text
+
+
+def test_links_both_ways_and_no_token_link_for_officers(client, officer, chef_a, contract_a):
+    client.force_login(officer)
+    admin_index = client.get(reverse("admin:index")).text
+    assert admin_index.index(reverse("officers:home")) < admin_index.index("/admin/contracts/")
+    assert reverse("espace:home") in admin_index
+    espace = client.get(reverse("espace:home")).text
+    assert reverse("officers:home") in espace
+    assert reverse("espace:tokens") not in espace
+    client.force_login(chef_a)
+    espace = client.get(reverse("espace:home")).text
+    assert reverse("espace:tokens") in espace and reverse("officers:home") not in espace
