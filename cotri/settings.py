@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "contracts",
     "indicators",
     "funding",
+    "reporting",
     "ninja",
     "cotri.api",
 ]
@@ -218,6 +219,10 @@ CELERY_BEAT_SCHEDULE = {
     "render-fiche-pdfs-nightly": {
         "task": "cotri.public.tasks.render_all_fiche_pdfs",
         "schedule": crontab(hour=3, minute=30),  # after the nightly evaluations
+    },
+    "send-reporting-reminders-daily": {
+        "task": "reporting.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),  # Paris time (CELERY_TIMEZONE); once a day
     },
 }
 # A burst of changes on one contract gives one evaluation after this delay.

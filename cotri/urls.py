@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("espace/", include("cotri.espace.urls")),
+    path("espace/", include("reporting.urls")),
     path("api/", api.urls),
     path("donnees-ouvertes/", opendata.opendata_index, name="opendata"),
     path("donnees-ouvertes/<slug:slug>.csv", opendata.opendata_file, name="opendata-file"),

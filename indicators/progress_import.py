@@ -27,6 +27,7 @@ from cotri.uploads_guard import (  # noqa: F401
     MAX_XLSX_UNCOMPRESSED_BYTES,
 )
 from indicators.enums import EntrySource, EntryStatus
+from indicators.locks import lock_checker
 from indicators.models import Indicator, ProgressEntry
 from indicators.perms import EDITABLE_STATUSES, contracts_editable_by, is_officer
 from indicators.progress_files import (  # noqa: F401
@@ -164,6 +165,10 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
     # A chef de projet's forbidden contracts look exactly like unknown ones.
     indicators = _indicators_for(rows, allowed)
     existing = _existing_entries(indicators.values())
+    # Chefs de projet cannot write in a locked period (closed campaign, decided bonus).
+    locked = (
+        None if officer else lock_checker({i.objective.contract_id for i in indicators.values()})
+    )
     default_status = EntryStatus.VALIDATED if officer else EntryStatus.SUBMITTED
     now = timezone.now()
     errors: list[RowError] = []
@@ -193,6 +198,12 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
                 continue
             errors.append(RowError(row.line, "value", LOCKED[entry.status]))
             continue
+        if locked is not None:
+            # The existing entry (same indicator, same date) is covered by the same check.
+            reason = locked(indicator.objective.contract_id, date, entry.pk if entry else None)
+            if reason:
+                errors.append(RowError(row.line, "date", reason))
+                continue
         created = entry is None
         if created:
             entry = ProgressEntry(date=date, source=EntrySource.IMPORT)

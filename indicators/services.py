@@ -28,6 +28,7 @@ from contracts.enums import MembershipRole
 from contracts.perms import OFFICERS_GROUP
 from indicators import perms
 from indicators.enums import ENTRY_TRANSITIONS, EntrySource, EntryStatus
+from indicators.locks import check_entry_unlocked
 from indicators.models import EntryTransition, Evidence, Indicator, ProgressEntry
 
 
@@ -154,7 +155,10 @@ def entry_save_draft(
     entry: ProgressEntry | None = None,
     expected_version: int | None = None,
 ) -> ProgressEntry:
-    """Create a draft, or change a draft or returned entry (which goes back to draft)."""
+    """Create a draft, or change a draft or returned entry (which goes back to draft).
+
+    Refused (``ValidationError``) in a locked period (``indicators.locks``).
+    """
     if not perms.can_report_progress(by, indicator):
         raise PermissionDenied("Vous ne pouvez pas saisir l'avancement de ce contrat.")
     if entry is None:
@@ -177,6 +181,7 @@ def entry_save_draft(
                 code="entry_locked",
             )
         entry.status = EntryStatus.DRAFT
+    check_entry_unlocked(indicator=indicator, date=date, entry=None if entry.pk is None else entry)
     entry.date, entry.value, entry.comment = date, value, comment
     _save(entry, by=by)
     _log(entry, from_status=from_status, by=by)
