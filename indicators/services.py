@@ -161,6 +161,7 @@ def entry_save_draft(
     """
     if not perms.can_report_progress(by, indicator):
         raise PermissionDenied("Vous ne pouvez pas saisir l'avancement de ce contrat.")
+    check_entry_unlocked(indicator=indicator, date=date, entry=entry)
     if entry is None:
         entry = ProgressEntry(
             indicator=indicator, author=by, source=EntrySource.MANUAL, status=EntryStatus.DRAFT
@@ -181,7 +182,6 @@ def entry_save_draft(
                 code="entry_locked",
             )
         entry.status = EntryStatus.DRAFT
-    check_entry_unlocked(indicator=indicator, date=date, entry=None if entry.pk is None else entry)
     entry.date, entry.value, entry.comment = date, value, comment
     _save(entry, by=by)
     _log(entry, from_status=from_status, by=by)

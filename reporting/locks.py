@@ -49,7 +49,8 @@ def locked_periods(contract_ids: Iterable[int]):
                 as_of,
                 f"le bonus du contrat a été décidé sur les valeurs au {date_fr(as_of)} : les "
                 "valeurs datées de cette période ne peuvent plus être saisies, modifiées ni "
-                "supprimées. Demandez à l'agent de la déverrouiller si elle doit changer.",
+                "supprimées. Demandez à l'agent de déverrouiller cette valeur si elle doit "
+                "changer.",
             )
         )
     today = timezone.localdate()

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from contracts.enums import ContractStatus
 from contracts.models import Contract, Programme
@@ -90,8 +91,10 @@ def campaign_open(
     )
     _save(campaign, by=by)
     campaign.expected_indicators.set(expected)
-    ContractReport.objects.bulk_create(
-        ContractReport(campaign=campaign, contract=c) for c in sorted(chosen, key=lambda c: c.pk)
+    bulk_create_with_history(
+        [ContractReport(campaign=campaign, contract=c) for c in sorted(chosen, key=lambda c: c.pk)],
+        ContractReport,
+        default_user=by,
     )
     return campaign
 
