@@ -4,7 +4,8 @@
 
 - each chef de projet of a contract whose report is neither submitted nor validated is reminded
   ``remind_days_before`` days before the due date, on the due date, then every 7 days while late;
-- each officer receives a digest of the reports waiting for validation, only when there is one;
+- each officer receives a digest of the reports and progress entries waiting for validation,
+  only when there is one;
 - all of one person's items of the day go in one e-mail; a person who turned reminders off in
   their profile gets none.
 
@@ -31,6 +32,8 @@ from django.urls import reverse
 from contracts.enums import MembershipRole
 from contracts.models import ProjectMembership
 from contracts.perms import OFFICERS_GROUP
+from indicators.enums import EntryStatus
+from indicators.models import ProgressEntry
 from reporting.board import submitted_on
 from reporting.enums import CampaignStatus, ReportStatus
 from reporting.models import ContractReport, SentReminder
@@ -94,19 +97,22 @@ def _chef_items(today: datetime.date) -> dict[int, list[Item]]:
     return items
 
 
-def _officer_items(today: datetime.date) -> dict[int, list[Item]]:
+def _officer_items(today: datetime.date) -> tuple[dict[int, list[Item]], int]:
+    """Reports awaiting validation (per officer), and the number of submitted entries."""
     waiting = list(
         ContractReport.objects.filter(status=ReportStatus.SUBMITTED)
         .select_related("campaign", "contract__territory")
         .order_by("submitted_at", "pk")
     )
-    if not waiting:
-        return {}
+    entries = ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED).count()
+    if not waiting and not entries:
+        return {}, 0
     officers = get_user_model().objects.filter(
         Q(is_superuser=True) | Q(is_staff=True, groups__name=OFFICERS_GROUP)
     )
     items = [Item(r, "review", (r.campaign.due_on - today).days) for r in waiting]
-    return {user_id: list(items) for user_id in officers.values_list("pk", flat=True).distinct()}
+    ids = officers.values_list("pk", flat=True).distinct()
+    return {user_id: list(items) for user_id in ids}, entries
 
 
 def _claim(user, today: datetime.date, subject: str, items: list[Item]) -> bool:
@@ -126,7 +132,8 @@ def _claim(user, today: datetime.date, subject: str, items: list[Item]) -> bool:
 
 def reminders_send(*, today: datetime.date) -> ReminderRun:
     """Send today's reminders (``today``: the Paris date); returns what was sent and skipped."""
-    chef_items, officer_items = _chef_items(today), _officer_items(today)
+    chef_items = _chef_items(today)
+    officer_items, entries_waiting = _officer_items(today)
     user_ids = set(chef_items) | set(officer_items)
     users = (
         get_user_model()
@@ -146,12 +153,16 @@ def reminders_send(*, today: datetime.date) -> ReminderRun:
             chef_items.get(user.pk, []),
             key=lambda i: (i.report.campaign.due_on, i.report.contract.reference),
         )
-        review = officer_items.get(user.pk, [])
+        review = officer_items.get(user.pk)  # None: not an officer; []: only entries wait
+        entries = entries_waiting if review is not None else 0
+        review = review or []
         context = {
             "user": user,
             "today": today,
             "own": own,
             "review": review,
+            "entries_waiting": entries,
+            "queue_url": site + reverse("espace:queue"),
             "space_url": site + reverse("espace:home"),
             "board_url": site + reverse("reporting:campaigns"),
             "profile_url": site + reverse("reporting:profile"),

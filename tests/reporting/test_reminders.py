@@ -7,10 +7,12 @@ from django.core import mail
 
 from contracts.enums import MembershipRole
 from contracts.models import ProjectMembership
+from indicators.enums import EntryStatus
 from reporting.models import ReminderPreference, SentReminder
 from reporting.reminders import reminder_kind, reminders_send
 from reporting.services import campaign_close, campaign_open, report_submit
 from reporting.tasks import send_reminders
+from tests.factories import ProgressEntryFactory
 from tests.reporting.conftest import report_of
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +123,7 @@ def test_officers_get_a_daily_digest_only_when_something_awaits(
     assert run.recipients == [officer.email]
     (message,) = _to(officer.email)
     assert message.subject == "cotri : 1 rapport(s) de campagne à valider"
-    assert "COT-A" in message.body and "Tableau de complétude" in message.body
+    assert "COT-A" in message.body and "tableaux de complétude" in message.body
     assert reminders_send(today=day).sent == 0
 
 
@@ -148,3 +150,16 @@ def test_chef_of_two_territories(campaign, chef_a, contract_b):
     reminders_send(today=DUE)
     (message,) = _to(chef_a.email)
     assert "COT-A" in message.body and "COT-B" in message.body
+
+
+def test_officers_are_told_about_submitted_entries_too(campaign, indicator_a, officer, chef_a):
+    ProgressEntryFactory(indicator=indicator_a, date=D(2022, 5, 1), status=EntryStatus.SUBMITTED)
+    ProgressEntryFactory(indicator=indicator_a, date=D(2022, 6, 1), status=EntryStatus.SUBMITTED)
+
+    reminders_send(today=D(2023, 1, 20))
+
+    (message,) = _to(officer.email)
+    assert message.subject == "cotri : 2 saisie(s) d'avancement à valider"
+    assert "2 saisie(s) d'avancement soumise(s) attendent votre validation" in message.body
+    assert "/espace/validation/" in message.body
+    assert _to(chef_a.email) == []  # chefs are not told about the officers' queue
