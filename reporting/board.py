@@ -39,6 +39,16 @@ def submitted_on(report: ContractReport) -> datetime.date | None:
     return timezone.localdate(report.submitted_at)
 
 
+@dataclass(frozen=True)
+class ExpectedIndicator:
+    """What the board needs of an indicator (plain values: thousands of them per campaign)."""
+
+    pk: int
+    contract_id: int
+    objective_code: str
+    label: str
+
+
 @dataclass
 class BoardRow:
     report: ContractReport
@@ -48,7 +58,7 @@ class BoardRow:
     expected: int
     late: bool
     on_time: bool | None  # None: not submitted yet
-    missing: list[Indicator] = field(default_factory=list)
+    missing: list[ExpectedIndicator] = field(default_factory=list)
 
     @property
     def submitted_day(self) -> datetime.date | None:
@@ -77,18 +87,21 @@ class Board:
         )
 
 
-def _expected_by_contract(campaign: Campaign, contract_ids: set[int]) -> dict[int, list[Indicator]]:
-    chosen = campaign.expected_indicators.all()
+def _expected_by_contract(
+    campaign: Campaign, contract_ids: set[int], *, chosen: bool
+) -> dict[int, list[ExpectedIndicator]]:
     indicators = (
-        chosen
-        if campaign.expected_indicators.exists()
+        campaign.expected_indicators.all()
+        if chosen
         else Indicator.objects.filter(objective__contract_id__in=contract_ids)
     )
-    expected: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in indicators.select_related("objective").order_by(
+    rows = indicators.order_by(
         "objective__contract_id", "objective__order", "objective__code", "order", "code"
-    ):
-        expected[indicator.objective.contract_id].append(indicator)
+    ).values_list("pk", "objective__contract_id", "objective__code", "label")
+    expected: dict[int, list[ExpectedIndicator]] = defaultdict(list)
+    for row in rows:
+        indicator = ExpectedIndicator(*row)
+        expected[indicator.contract_id].append(indicator)
     return expected
 
 
@@ -97,15 +110,20 @@ def campaign_rows(
 ) -> list[BoardRow]:
     """Rows for these reports of one campaign (4 queries whatever their number)."""
     contract_ids = {r.contract_id for r in reports}
-    expected = _expected_by_contract(campaign, contract_ids)
-    expected_ids = {i.pk for rows in expected.values() for i in rows}
+    chosen = campaign.expected_indicators.exists()
+    expected = _expected_by_contract(campaign, contract_ids, chosen=chosen)
+    # Joined rather than a list of thousands of indicator ids; narrowed when indicators are chosen.
     in_period = ProgressEntry.objects.filter(
-        indicator_id__in=expected_ids,
+        indicator__objective__contract_id__in=contract_ids,
         date__gte=campaign.period_start,
         date__lte=campaign.period_end,
     )
+    if chosen:
+        in_period = in_period.filter(indicator__in=campaign.expected_indicators.all())
     reported_ids = set(
-        in_period.filter(status__in=REPORTED_STATUSES).values_list("indicator_id", flat=True)
+        in_period.filter(status__in=REPORTED_STATUSES)
+        .values_list("indicator_id", flat=True)
+        .distinct()
     )
     started = Counter(
         dict(

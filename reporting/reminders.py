@@ -144,7 +144,12 @@ def reminders_send(*, today: datetime.date) -> ReminderRun:
     )
     site = settings.SITE_URL.rstrip("/")
     run = ReminderRun()
+    # Skipped before rendering anything; the unique row still decides between concurrent runs.
+    done_today = set(SentReminder.objects.filter(day=today).values_list("user_id", flat=True))
     for user in users:
+        if user.pk in done_today:
+            run.already_sent += 1
+            continue
         preference = getattr(user, "reminder_preference", None)
         if preference is not None and not preference.reminders_enabled:
             run.opted_out += 1

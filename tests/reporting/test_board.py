@@ -153,3 +153,23 @@ def test_csv_and_xlsx_exports_read_back(officer, client, campaign, contract_a, c
     assert values[0][:3] == ("campagne", "contrat", "territoire")
     assert {v[1] for v in values[1:]} == {"COT-A", "COT-B"}
     assert client.get(f"/espace/campagnes/{campaign.pk}/completude.pdf").status_code == 404
+
+
+def test_only_the_chosen_indicators_are_expected_and_counted(officer, contract_a, indicator_a):
+    other = IndicatorFactory(objective=indicator_a.objective)
+    ProgressEntryFactory(indicator=other, date=D(2022, 5, 1), status=EntryStatus.VALIDATED)
+    campaign = campaign_open(
+        name="Bilan ciblé",
+        contracts=[contract_a],
+        expected_indicators=[indicator_a],
+        by=officer,
+        **Y2022,
+    )
+
+    (row,) = campaign_board(campaign=campaign, today=D(2023, 1, 1)).rows
+    assert (row.reported, row.expected, row.state) == (0, 1, ReportState.NOT_STARTED)
+    assert [i.pk for i in row.missing] == [indicator_a.pk]
+
+    ProgressEntryFactory(indicator=indicator_a, date=D(2022, 5, 1), status=EntryStatus.SUBMITTED)
+    (row,) = campaign_board(campaign=campaign, today=D(2023, 1, 1)).rows
+    assert (row.reported, row.expected, row.state, row.missing) == (1, 1, ReportState.DRAFT, [])
