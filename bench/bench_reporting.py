@@ -4,8 +4,8 @@
         .venv/bin/python bench/bench_reporting.py [--contracts 300] [--rebuild]
 
 Creates the database when missing, migrates, and (once, or again with ``--rebuild``) builds N
-contracts (each with its own territory, 2 chefs de projet, 10 indicators and one 2022 value each) and one
-campaign « Bilan annuel 2022 » over them, and prints:
+contracts (each with its own territory, 2 chefs de projet, 10 indicators and one 2022 value
+each) and one campaign « Bilan annuel 2022 » over them, and prints:
 - the completeness board of the campaign: time and number of queries (goal: the same for any N);
 - the reminders of the 14-days-before day (one e-mail per chef; SMTP replaced by a counter, so
   this measures cotri's side), then the same day again (nothing sent);
