@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from cotri.templatetags.french import date_fr
 from reporting.enums import CampaignStatus, ReportStatus
 
 DEFAULT_REMIND_DAYS = 14
@@ -182,7 +183,7 @@ class SentReminder(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.day:%d/%m/%Y}"
+        return f"{self.user} — {date_fr(self.day)}"
 
 
 class EntryUnlock(models.Model):
@@ -211,4 +212,4 @@ class EntryUnlock(models.Model):
         ordering = ["entry", "-at"]
 
     def __str__(self) -> str:
-        return f"{self.entry_id} jusqu'au {self.until:%d/%m/%Y}"
+        return f"Saisie {self.entry_id} déverrouillée jusqu'au {date_fr(self.until)}"

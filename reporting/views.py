@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contracts.perms import contracts_visible_to
 from cotri.espace.views import member_required
 from cotri.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
+from cotri.templatetags.french import date_fr
 from indicators.models import ProgressEntry
 from reporting import perms, services
 from reporting.board import campaign_board, campaign_rows, campaigns_with_counts
@@ -207,7 +208,7 @@ def entry_unlock(request, pk: int):
         else:
             messages.success(
                 request,
-                f"Saisie déverrouillée jusqu'au {unlock.until:%d/%m/%Y} : le chef de projet "
+                f"Saisie déverrouillée jusqu'au {date_fr(unlock.until)} : le chef de projet "
                 "peut la corriger.",
             )
             return redirect("espace:indicator", pk=entry.indicator_id)
