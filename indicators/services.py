@@ -195,6 +195,7 @@ def entry_submit(*, entry: ProgressEntry, by, expected_version: int | None = Non
     entry.refresh_from_db(fields=["status"])
     if not perms.can_report_progress(by, entry.indicator):
         raise PermissionDenied("Vous ne pouvez pas soumettre l'avancement de ce contrat.")
+    check_entry_unlocked(indicator=entry.indicator, date=entry.date, entry=entry)
     from_status = entry.status
     _check_transition(entry, EntryStatus.SUBMITTED)
     entry.status = EntryStatus.SUBMITTED

@@ -211,3 +211,17 @@ def test_a_submitted_entry_in_the_period_keeps_its_own_message(closed, indicator
     ProgressEntryFactory(indicator=indicator_a, date=D(2022, 6, 30), status=EntryStatus.VALIDATED)
     with pytest.raises(ValidationError):
         _save(indicator_a, chef_a, D(2022, 6, 30))
+
+
+def test_a_draft_of_a_closed_period_cannot_be_submitted_either(
+    campaign, officer, indicator_a, chef_a
+):
+    from indicators.services import entry_submit
+
+    draft = _save(indicator_a, chef_a, D(2022, 6, 30))
+    campaign_close(campaign=campaign, by=officer)
+
+    with pytest.raises(ValidationError, match="est close"):
+        entry_submit(entry=draft, by=chef_a)
+    draft.refresh_from_db()
+    assert draft.status == EntryStatus.DRAFT
