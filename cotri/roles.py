@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group, Permission
 
 from indicators.perms import OFFICERS_GROUP
 
-OFFICER_APPS = ("territories", "contracts", "indicators", "funding")
+OFFICER_APPS = ("territories", "contracts", "indicators", "funding", "reporting")
 
 
 def officers_group_sync(**kwargs) -> Group:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "contracts",
     "indicators",
     "funding",
+    "reporting",
     "ninja",
     "cotri.api",
 ]
@@ -252,6 +253,10 @@ CELERY_BEAT_SCHEDULE = {
     "generate-opendata-nightly": {
         "task": "cotri.tasks.generate_opendata",
         "schedule": crontab(hour=4, minute=0),  # after the evaluations and fiches
+    },
+    "send-reporting-reminders-daily": {
+        "task": "reporting.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),  # Paris time (CELERY_TIMEZONE); once a day
     },
 }
 # A burst of changes on one contract gives one evaluation after this delay.

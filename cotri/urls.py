@@ -23,6 +23,7 @@ urlpatterns = [
         name="invitation_accept",
     ),
     path("espace/", include("cotri.espace.urls")),
+    path("espace/", include("reporting.urls")),
     path("api/", api.urls),
     path("donnees-ouvertes/", opendata.opendata_index, name="opendata"),
     path("donnees-ouvertes/<slug:slug>.csv", opendata.opendata_file, name="opendata-file"),

@@ -46,6 +46,7 @@ from exchange.progress_files import (  # noqa: F401
 from exchange.progress_write import IMPORT_NOTE, write_entries  # noqa: F401
 from indicators.entry_rules import date_error, lock_indicators
 from indicators.enums import EntrySource, EntryStatus
+from indicators.locks import lock_checker
 from indicators.models import Indicator, ProgressEntry
 from indicators.perms import EDITABLE_STATUSES, contracts_editable_by, is_officer
 from indicators.services import import_submitted_notify
@@ -179,6 +180,10 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
     # one's plan sees the first one's entries and corrects them in place.
     lock_indicators(i.pk for i in indicators.values())
     existing = _existing_entries(indicators.values())
+    # Chefs de projet cannot write in a locked period (closed campaign, decided bonus).
+    locked = (
+        None if officer else lock_checker({i.objective.contract_id for i in indicators.values()})
+    )
     default_status = EntryStatus.VALIDATED if officer else EntryStatus.SUBMITTED
     now = timezone.now()
     errors = ErrorList(limit=MAX_ERRORS)  # a million bad lines: counted, 100 kept
@@ -210,6 +215,12 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
                 continue
             errors.add(RowError(row.line, "value", LOCKED[entry.status]))
             continue
+        if locked is not None:
+            # The existing entry (same indicator, same date) is covered by the same check.
+            reason = locked(indicator.objective.contract_id, date, entry.pk if entry else None)
+            if reason:
+                errors.add(RowError(row.line, "date", reason))
+                continue
         created = entry is None
         if created:
             entry = ProgressEntry(date=date, source=EntrySource.IMPORT)

@@ -32,6 +32,7 @@ from contracts.perms import OFFICERS_GROUP
 from french.output import format_datetime, format_number
 from indicators import entry_rules, perms
 from indicators.enums import ENTRY_TRANSITIONS, EntrySource, EntryStatus
+from indicators.locks import check_entry_unlocked
 from indicators.models import EntryTransition, Evidence, Indicator, ProgressEntry
 from indicators.signals import progress_changed
 
@@ -234,10 +235,12 @@ def entry_save_draft(
     """Create a draft, or change a draft or returned entry (which goes back to draft).
 
     Raises ``ValidationError({"date": [...]})`` when the date is outside the contract's period or
-    already holds another entry of the indicator (``indicators.entry_rules``).
+    already holds another entry of the indicator (``indicators.entry_rules``), and
+    ``ValidationError`` in a locked period (``indicators.locks``).
     """
     if not perms.can_report_progress(by, indicator):
         raise PermissionDenied("Vous ne pouvez pas saisir l'avancement de ce contrat.")
+    check_entry_unlocked(indicator=indicator, date=date, entry=entry)
     entry_rules.lock_indicators([indicator.pk])
     if entry is None:
         entry = ProgressEntry(
@@ -281,6 +284,7 @@ def entry_submit(*, entry: ProgressEntry, by, expected_version: int | None = Non
     entry.refresh_from_db(fields=["status"])
     if not perms.can_report_progress(by, entry.indicator):
         raise PermissionDenied("Vous ne pouvez pas soumettre l'avancement de ce contrat.")
+    check_entry_unlocked(indicator=entry.indicator, date=entry.date, entry=entry)
     from_status = entry.status
     _check_transition(entry, EntryStatus.SUBMITTED)
     entry.status = EntryStatus.SUBMITTED

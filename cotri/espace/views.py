@@ -14,6 +14,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from contracts.models import Contract
@@ -28,6 +29,7 @@ from indicators.services import (
     entry_save_draft,
     entry_submit,
 )
+from reporting.todo import chef_todo
 from territories.models import Territory
 
 from .forms import EntryForm, QueueFilterForm, ReviewForm
@@ -84,6 +86,8 @@ def home(request):
     )
     editable = perms.contracts_editable_by(request.user)
     rows = [{"contract": c, "can_report": c.pk in editable} for c in contracts]
+    # The chef's to-do (campaigns due, returned entries, drafts): reporting.todo.
+    todo = chef_todo(user=request.user, today=timezone.localdate()) if editable else {}
     return render(
         request,
         "espace/home.html",
@@ -91,6 +95,7 @@ def home(request):
             "rows": rows,
             "is_officer": perms.is_officer(request.user),
             "can_import": bool(editable),
+            "todo": todo,
         },
     )
 

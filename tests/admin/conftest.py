@@ -6,7 +6,7 @@ The demo command must give the real "officers" group the same permissions (see t
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-ADMIN_APPS = ("territories", "contracts", "indicators", "funding")
+ADMIN_APPS = ("territories", "contracts", "indicators", "funding", "reporting")
 
 
 @pytest.fixture

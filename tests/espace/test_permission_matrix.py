@@ -11,6 +11,8 @@ allowed gets 302 (to the login), 403 or 404 (another territory's object), and re
 405.
 """
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -19,6 +21,7 @@ from contracts.models import ProjectMembership
 from cotri.api.tokens import api_token_create
 from indicators.enums import EntryStatus
 from indicators.models import Evidence
+from reporting.services import campaign_open
 from tests.factories import ProgressEntryFactory
 
 PERSONAS = ("anonymous", "chef_a", "chef_b", "reader", "officer", "superuser")
@@ -158,6 +161,43 @@ MATRIX = {
         lambda o: ["MQ", "jeton-invalide"],
         {"GET": _all(200), "POST": _all(200)},
     ),
+    # Reporting campaigns (reporting/urls.py): officers run them; the contract's chefs de projet
+    # mark its report complete; everyone signed in sets their reminders in their profile.
+    "reporting:campaigns": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": SIGN_IN_THEN_405}),
+    "reporting:campaign_create": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_ONLY}),
+    "reporting:campaign_generate": (
+        lambda o: [],
+        {"GET": SIGN_IN_THEN_405, "POST": _row(302, 403, 403, 403, 302, 302)},
+    ),
+    "reporting:board": (
+        lambda o: [o["campaign"].pk],
+        {"GET": OFFICERS_ONLY, "POST": SIGN_IN_THEN_405},
+    ),
+    "reporting:board_export": (
+        lambda o: [o["campaign"].pk, "csv"],
+        {"GET": OFFICERS_ONLY, "POST": SIGN_IN_THEN_405},
+    ),
+    "reporting:campaign_close": (
+        lambda o: [o["campaign"].pk],
+        {"GET": SIGN_IN_THEN_405, "POST": _row(302, 403, 403, 403, 302, 302)},
+    ),
+    "reporting:report": (
+        lambda o: [o["campaign"].pk, o["contract"].reference],
+        {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
+    "reporting:report_submit": (
+        lambda o: [o["campaign"].pk, o["contract"].reference],
+        {"GET": SIGN_IN_THEN_405, "POST": _row(302, 302, 404, 403, 403, 403)},
+    ),
+    "reporting:report_review": (
+        lambda o: [o["campaign"].pk, o["contract"].reference],
+        {"GET": SIGN_IN_THEN_405, "POST": OFFICERS_ONLY},
+    ),
+    "reporting:entry_unlock": (
+        lambda o: [o["entry"].pk],
+        {"GET": OFFICERS_ONLY, "POST": OFFICERS_ONLY},
+    ),
+    "reporting:profile": (lambda o: [], {"GET": MEMBERS_ONLY, "POST": _row(*[302] * 6)}),
 }
 
 # Only routed when PROCONNECT_ENABLED (off by default): checked with ProConnect turned on. The
@@ -215,7 +255,7 @@ def personas(chef_a, chef_b, reader_a, officer, superuser):
 
 
 @pytest.fixture
-def objects(indicator_a, chef_a):
+def objects(indicator_a, chef_a, officer):
     entry = ProgressEntryFactory(indicator=indicator_a, author=chef_a, status=EntryStatus.DRAFT)
     evidence = Evidence.objects.create(
         entry=entry, file=ContentFile(b"%PDF-1.4", name="pv.pdf"), original_name="pv.pdf"
@@ -228,6 +268,14 @@ def objects(indicator_a, chef_a):
         "token": api_token_create(user=chef_a, name="tableur")[0],
         "chef": chef_a,
         "membership": ProjectMembership.objects.get(user=chef_a),
+        "campaign": campaign_open(
+            name="Bilan annuel 2022",
+            period_start=datetime.date(2022, 1, 1),
+            period_end=datetime.date(2022, 12, 31),
+            due_on=datetime.date(2023, 1, 31),
+            contracts=[indicator_a.objective.contract],
+            by=officer,
+        ),
     }
 
 

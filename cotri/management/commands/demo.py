@@ -49,9 +49,33 @@ class Command(BaseCommand):
         )
         self._step("Évaluations")
         call_command("evaluate", "--all", verbosity=verbosity)
+        self._step("Campagne de suivi")
+        self._campaigns()
         self._step("Fiches territoriales en PDF")
         call_command("render_fiche", "--all", verbosity=verbosity)
         self._print_logins(logins)
+
+    def _campaigns(self) -> None:
+        """« Bilan annuel 2023 » for the COT TRI contracts (the seeds' contracts are all closed,
+        so the yearly generation, which takes active contracts, would find none)."""
+        import datetime
+
+        from reporting.models import Campaign
+        from reporting.services import campaign_open
+
+        name = "Bilan annuel 2023"
+        contracts = list(Contract.objects.filter(programme__code="COT-TRI", start__year__lte=2023))
+        if not contracts or Campaign.objects.filter(name=name).exists():
+            return
+        campaign_open(
+            name=name,
+            contracts=contracts,
+            period_start=datetime.date(2023, 1, 1),
+            period_end=datetime.date(2023, 12, 31),
+            due_on=datetime.date(2024, 1, 31),
+            by=get_user_model().objects.get(username=OFFICER_LOGIN[0]),
+        )
+        self.stdout.write(f"  {name} : {', '.join(c.reference for c in contracts)}")
 
     def _step(self, title: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(f"\n{title}"))
