@@ -29,6 +29,7 @@ from indicators.services import (
 )
 from territories.models import Territory
 
+from .bonus import bonus_block
 from .forms import EntryForm, QueueFilterForm, ReviewForm
 
 LOGIN_URL = reverse_lazy("espace:login")
@@ -126,6 +127,7 @@ def contract_detail(request, reference: str):
             "contract": contract,
             "groups": list(groups.items()),
             "evaluation": evaluation,
+            "bonus": bonus_block(contract=contract, evaluation=evaluation),
             "can_report": perms.can_report_on_contract(request.user, contract),
         },
     )

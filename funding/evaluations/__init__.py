@@ -8,6 +8,8 @@ Public API (keyword-only services):
   Queries do not grow with objectives, indicators or entries (chunks of 1 000 contracts).
 - ``contract_evaluation_preview(*, contract, as_of=None)``: the stored snapshot for the current
   inputs, or an unsaved one; writes nothing.
+- ``contract_simulate(*, contract, levels)``: « et si… », an unsaved evaluation with
+  hypothetical levels for some indicators (same loading, same rules); writes nothing.
 - ``evaluation_decide(*, evaluation, by)``: the amount becomes the bonus tranche's planned amount.
 - ``evaluation_to_json(evaluation)``: the JSON of interfaces.md; ``evaluation_summary_fr``.
 - ``default_as_of(contract, today)``: the earlier of today and the contract's end.
@@ -25,10 +27,13 @@ from .output import (
     objective_rows_fr,
 )
 from .service import contract_evaluate, contract_evaluation_preview, contracts_evaluate
+from .simulate import SimulationError, contract_simulate
 
 __all__ = [
+    "SimulationError",
     "contract_evaluate",
     "contract_evaluation_preview",
+    "contract_simulate",
     "contracts_evaluate",
     "default_as_of",
     "evaluation_decide",

@@ -37,6 +37,7 @@ def _indicator(data: dict) -> dict:
         "rate": _rate(data["rate"]),
         "pending": _value(data["pending"]),
         "projected_rate": _rate(data["projected_rate"]),
+        "pending_rate": _rate(data.get("pending_rate")),
         "missing": _value(data["missing"]),
     }
 
@@ -50,6 +51,8 @@ def _objective(data: dict) -> dict:
         "met": data["met"],
         "missing": _value(data["missing"]),
         "projected_rate": _rate(data["projected_rate"]),
+        "projected_met": data.get("projected_met"),
+        "pending_rate": _rate(data.get("pending_rate")),
         "indicators": [_indicator(i) for i in data["indicators"]],
     }
 
@@ -119,11 +122,18 @@ def objective_rows_fr(evaluation: Evaluation) -> list[dict]:
                     if data["projected_rate"] is not None
                     else "—"
                 ),
+                "projected_met": data.get("projected_met"),
+                "pending_rate": _rate_fr(data.get("pending_rate")),
                 "errors": data["errors"],
                 "indicators": [_indicator_fr(i) for i in data["indicators"]],
             }
         )
     return rows
+
+
+def _rate_fr(text: str | None) -> str:
+    """« 81,3 % » (rounded down to 0.1 %), « — » when there is no rate."""
+    return format_rate_fr(Decimal(text)) if text is not None else "—"
 
 
 def number_fr(text: str | None) -> str:
@@ -171,6 +181,7 @@ def _indicator_fr(data: dict) -> dict:
             if data["missing"] is not None and Decimal(data["missing"])
             else "—"
         ),
+        "pending_rate": _rate_fr(data.get("pending_rate")),
         "validated_entries": data["validated_entries"],
         "submitted_entries": data["submitted_entries"],
     }

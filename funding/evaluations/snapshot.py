@@ -27,7 +27,7 @@ from indicators.rules import (
 from .loading import ContractInputs, IndicatorRow
 
 # Bump when the stored snapshot changes shape: the same data then gives a new snapshot.
-SNAPSHOT_VERSION = 1
+SNAPSHOT_VERSION = 2  # 2: rates with pending entries, projected verdict
 RATE_STEP = Decimal("1E-10")
 _EXACT = Context(prec=200)
 
@@ -161,6 +161,7 @@ def _indicator_json(row: IndicatorRow, result: IndicatorResult) -> dict:
         "pending": plain(result.pending),
         "missing": plain(result.missing),
         "projected_rate": rate_text(result.projected_rate),
+        "pending_rate": rate_text(result.pending_rate),
         "validated_entries": row.validated_count,
         "submitted_entries": row.submitted_count,
     }
@@ -176,6 +177,8 @@ def _objective_json(title: str, rows: list[IndicatorRow], result: ObjectiveResul
         "met": result.met,
         "missing": plain(result.missing),
         "projected_rate": rate_text(result.projected_rate),
+        "projected_met": result.projected_met,
+        "pending_rate": rate_text(result.pending_rate),
         "errors": [e.message for e in result.errors],
         "indicators": [_indicator_json(r, i) for r, i in zip(rows, result.indicators, strict=True)],
     }

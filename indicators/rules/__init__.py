@@ -29,12 +29,14 @@ from .display import (
 from .evaluation import bonus_cap, evaluate, evaluate_objective, failure_reason
 from .rates import (
     indicator_level,
+    indicator_level_with_pending,
     indicator_missing,
     indicator_pending,
     indicator_problem,
     indicator_rate,
     projected_rate,
 )
+from .simulation import entries_for_level, entries_with_level
 from .values import (
     Accumulation,
     BonusMode,
@@ -79,7 +81,10 @@ __all__ = [
     "format_euros_fr",
     "format_rate_fr",
     "format_threshold_fr",
+    "entries_for_level",
+    "entries_with_level",
     "indicator_level",
+    "indicator_level_with_pending",
     "indicator_missing",
     "indicator_pending",
     "indicator_problem",

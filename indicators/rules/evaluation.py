@@ -9,6 +9,7 @@ from decimal import Decimal, localcontext
 from .display import format_rate_fr, format_threshold_fr
 from .rates import (
     indicator_level,
+    indicator_level_with_pending,
     indicator_missing,
     indicator_pending,
     indicator_problem,
@@ -46,11 +47,12 @@ def _evaluate_indicator(
 ) -> IndicatorResult:
     spec = item.spec
     level = indicator_level(spec, item.entries, as_of)
-    rate = missing = projected = None
+    rate = missing = projected = pending_rate = None
     if indicator_problem(spec) is None:
         rate = indicator_rate(spec, level)
         missing = indicator_missing(spec, level, threshold)
         projected = projected_rate(spec, rate, as_of=as_of, start=start, end=end)
+        pending_rate = indicator_rate(spec, indicator_level_with_pending(spec, item.entries, as_of))
     return IndicatorResult(
         code=spec.code,
         baseline=spec.baseline,
@@ -60,6 +62,7 @@ def _evaluate_indicator(
         pending=indicator_pending(spec, item.entries, as_of),
         missing=missing,
         projected_rate=projected,
+        pending_rate=pending_rate,
     )
 
 
@@ -86,11 +89,13 @@ def evaluate_objective(
         _evaluate_indicator(item, threshold, as_of, start, end) for item in objective.indicators
     )
     errors = tuple(_objective_errors(objective))
-    rate = met = missing = projected = None
+    rate = met = missing = projected = pending_rate = projected_met = None
     if not errors:
         rate = min(i.rate for i in indicators)
         met = rate >= threshold
         projected = min(i.projected_rate for i in indicators)
+        projected_met = projected >= threshold
+        pending_rate = min(i.pending_rate for i in indicators)
         if len(indicators) == 1:
             missing = indicators[0].missing
     return ObjectiveResult(
@@ -103,6 +108,8 @@ def evaluate_objective(
         projected_rate=projected,
         indicators=indicators,
         errors=errors,
+        pending_rate=pending_rate,
+        projected_met=projected_met,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 
@@ -57,6 +58,22 @@ def indicator_pending(
 ) -> Decimal | None:
     """Sum (``sum``) or latest value (``latest``) of submitted entries: shown, never counted."""
     return _aggregate(spec, entries, as_date(as_of, "as_of"), EntryStatus.SUBMITTED)
+
+
+def indicator_level_with_pending(
+    spec: IndicatorSpec, entries: Iterable[EntryValue], as_of: date
+) -> Decimal:
+    """Level at ``as_of`` if every submitted entry were validated as it stands.
+
+    ``sum``: baseline + validated + submitted values; ``latest``: the latest-dated value of
+    either status (on a date tie the validated entry keeps its place, as in ``indicator_level``).
+    """
+    counted = [
+        e if e.status != EntryStatus.SUBMITTED else replace(e, status=EntryStatus.VALIDATED)
+        for e in entries
+        if e.status in (EntryStatus.VALIDATED, EntryStatus.SUBMITTED)
+    ]
+    return indicator_level(spec, counted, as_of)
 
 
 def indicator_problem(spec: IndicatorSpec) -> str | None:

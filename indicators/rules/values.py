@@ -193,6 +193,8 @@ class IndicatorResult:
     pending: Decimal | None  # submitted, not counted; None when nothing is submitted
     missing: Decimal | None  # in the indicator's unit, to reach the objective's threshold
     projected_rate: Decimal | None
+    # Rate if every submitted (pending) entry were validated; None when misconfigured.
+    pending_rate: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +208,8 @@ class ObjectiveResult:
     projected_rate: Decimal | None
     indicators: tuple[IndicatorResult, ...]
     errors: tuple[ConfigurationError, ...]
+    pending_rate: Decimal | None = None  # min of the indicators' rates with pending entries
+    projected_met: bool | None = None  # projected_rate ≥ threshold: met at the end at this pace
 
 
 @dataclass(frozen=True, slots=True)

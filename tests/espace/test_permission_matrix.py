@@ -51,6 +51,11 @@ MATRIX = {
         lambda o: [o["contract"].reference],
         {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
     ),
+    # « Et si… »: read-only simulation (a GET form), for whoever may read the contract.
+    "espace:simulator": (
+        lambda o: [o["contract"].reference],
+        {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
     "espace:indicator": (lambda o: [o["indicator"].pk], {"GET": TERRITORY_A, "POST": REPORT_ON_A}),
     "espace:entry": (lambda o: [o["entry"].pk], {"GET": REPORT_ON_A, "POST": REPORT_ON_A}),
     "espace:evidence": (

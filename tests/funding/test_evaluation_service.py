@@ -48,6 +48,8 @@ def test_calaisis_is_not_eligible_with_o1_at_81_3_percent():
         "met": False,
         "missing": "280",
         "projected_rate": "0.8133",
+        "projected_met": False,
+        "pending_rate": "0.8366",  # (1220 + 35) / 1500
         "indicators": [
             {
                 "code": "renovations",
@@ -56,6 +58,7 @@ def test_calaisis_is_not_eligible_with_o1_at_81_3_percent():
                 "rate": "0.8133",
                 "pending": "35",
                 "projected_rate": "0.8133",
+                "pending_rate": "0.8366",
                 "missing": "280",
             }
         ],

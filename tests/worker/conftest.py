@@ -1,8 +1,9 @@
 """Real Celery workers on the machine's Redis (not eager mode).
 
 Skipped when ``REDIS_URL`` is not set (a laptop with SQLite); CI sets it. Everything runs on a
-dedicated Redis database (15, or ``COTRI_TEST_REDIS_DB``), flushed before each test: broker, results and the locks of the
-evaluation scheduler, so that no message of another test run is ever consumed.
+dedicated Redis database (15, or ``COTRI_TEST_REDIS_DB``), flushed before each test: broker,
+results and the locks of the evaluation scheduler, so that no message of another test run is
+ever consumed.
 """
 
 import os
