@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import bonus, imports, login, tokens, views
+from . import bonus, imports, login, tokens, views, workbook
 from .forms import PasswordResetForm, SetPasswordForm
 
 app_name = "espace"
@@ -12,6 +12,12 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("contrats/<slug:reference>/", views.contract_detail, name="contract"),
     path("contrats/<slug:reference>/simulation/", bonus.simulator, name="simulator"),
+    path(
+        "contrats/<slug:reference>/objectifs/<str:code>/carnet/",
+        workbook.objective_workbook,
+        name="workbook",
+    ),
+    path("contrats/<slug:reference>/carnets/", workbook.workbook_journal, name="workbook_journal"),
     path("indicateurs/<int:pk>/", views.indicator_detail, name="indicator"),
     path("saisies/<int:pk>/", views.entry_edit, name="entry"),
     path("justificatifs/<int:pk>/", views.evidence_download, name="evidence"),

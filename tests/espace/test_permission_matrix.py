@@ -56,6 +56,15 @@ MATRIX = {
         lambda o: [o["contract"].reference],
         {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
     ),
+    # Objectives' workbooks: every member reads; the territory's chefs de projet edit.
+    "espace:workbook": (
+        lambda o: [o["contract"].reference, o["indicator"].objective.code],
+        {"GET": TERRITORY_A, "POST": REPORT_ON_A},
+    ),
+    "espace:workbook_journal": (
+        lambda o: [o["contract"].reference],
+        {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
     "espace:indicator": (lambda o: [o["indicator"].pk], {"GET": TERRITORY_A, "POST": REPORT_ON_A}),
     "espace:entry": (lambda o: [o["entry"].pk], {"GET": REPORT_ON_A, "POST": REPORT_ON_A}),
     "espace:evidence": (
