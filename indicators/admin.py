@@ -263,7 +263,8 @@ class ProgressEntryAdminForm(forms.ModelForm):
 
     class Meta:
         model = ProgressEntry
-        fields = ("indicator", "date", "value", "comment", "author")  # the admin's fieldsets rule
+        # the admin's fieldsets rule; never private_note: the territory's working note
+        fields = ("indicator", "date", "value", "comment", "comment_public", "author")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -319,7 +320,20 @@ class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
     inlines = [EvidenceInline, EntryTransitionInline]
     actions = [validate_entries]
     fieldsets = (
-        (None, {"fields": ("indicator", "date", "value", "comment", "author", "loaded_version")}),
+        (
+            None,
+            {
+                "fields": (
+                    "indicator",
+                    "date",
+                    "value",
+                    "comment",
+                    "comment_public",
+                    "author",
+                    "loaded_version",
+                )
+            },
+        ),
         (
             "Relecture",
             {

@@ -153,8 +153,13 @@ def entry_save_draft(
     comment: str = "",
     entry: ProgressEntry | None = None,
     expected_version: int | None = None,
+    private_note: str | None = None,
 ) -> ProgressEntry:
-    """Create a draft, or change a draft or returned entry (which goes back to draft)."""
+    """Create a draft, or change a draft or returned entry (which goes back to draft).
+
+    ``comment`` is addressed to the officers; ``private_note`` is the territory's working note
+    (``None``: left as it is, for callers that do not know it, such as the API).
+    """
     if not perms.can_report_progress(by, indicator):
         raise PermissionDenied("Vous ne pouvez pas saisir l'avancement de ce contrat.")
     if entry is None:
@@ -178,6 +183,8 @@ def entry_save_draft(
             )
         entry.status = EntryStatus.DRAFT
     entry.date, entry.value, entry.comment = date, value, comment
+    if private_note is not None:
+        entry.private_note = private_note
     _save(entry, by=by)
     _log(entry, from_status=from_status, by=by)
     return entry
@@ -241,6 +248,21 @@ def entry_return(
 
 
 @transaction.atomic
+@transaction.atomic
+def entry_remove_evidence(*, evidence: Evidence, by) -> None:
+    """« Retirer » a justificatif from a draft: the row and the stored file go.
+
+    ``PermissionDenied`` unless ``by`` may edit the entry and the entry is a draft (a submitted
+    or validated entry keeps its evidence: the officers rely on it).
+    """
+    entry = ProgressEntry.objects.select_for_update().get(pk=evidence.entry_id)
+    if entry.status != EntryStatus.DRAFT or not perms.can_edit_entry(by, entry):
+        raise PermissionDenied("Ce justificatif ne peut plus être retiré.")
+    file = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: file.delete(save=False))
+
+
 def entry_add_evidence(*, entry: ProgressEntry, by, file: UploadedFile) -> Evidence:
     """Attach a justificatif (already checked for type and size by the form)."""
     if not perms.can_edit_entry(by, entry):

@@ -143,6 +143,7 @@ def _save_entry(request, *, indicator: Indicator, entry: ProgressEntry | None, f
         date=data["date"],
         value=data["value"],
         comment=data["comment"],
+        private_note=data.get("private_note", ""),
     )
     if data.get("evidence"):
         entry_add_evidence(entry=entry, by=request.user, file=data["evidence"])
@@ -185,6 +186,9 @@ def indicator_detail(request, pk: int):
             "entries": entries,
             "form": form,
             "can_report": can_report,
+            "can_read_private_notes": perms.can_read_private_notes(
+                request.user, indicator.objective.contract
+            ),
             "editable_statuses": [EntryStatus.DRAFT, EntryStatus.RETURNED],
         },
     )
@@ -201,6 +205,7 @@ def entry_edit(request, pk: int):
         "date": entry.date,
         "value": entry.value,
         "comment": entry.comment,
+        "private_note": entry.private_note,
         "version": entry.version,
     }
     form = EntryForm(initial=initial)
@@ -221,6 +226,8 @@ def entry_edit(request, pk: int):
             "indicator": indicator,
             "contract": indicator.objective.contract,
             "form": form,
+            "evidence": entry.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"),
+            "can_remove_evidence": entry.status == EntryStatus.DRAFT,
         },
     )
 

@@ -71,6 +71,11 @@ MATRIX = {
         lambda o: [o["evidence"].pk],
         {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
     ),
+    # « Retirer » a justificatif: the territory's chefs, on a draft; a POST that redirects.
+    "espace:evidence_remove": (
+        lambda o: [o["evidence"].pk],
+        {"GET": SIGN_IN_THEN_405, "POST": _row(302, 302, 404, 403, 403, 403)},
+    ),
     "espace:queue": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_ONLY}),
     "espace:login": (lambda o: [], {"GET": ANONYMOUS_ONLY, "POST": ANONYMOUS_ONLY}),
     # Progress files: any chef de projet, for their own contracts (the rows say which).
