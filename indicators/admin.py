@@ -18,6 +18,7 @@ from indicators.models import (
     Means,
     Objective,
     ProgressEntry,
+    WorkbookVisit,
 )
 from indicators.resources import (
     PROGRESS_IMPORT_FORMATS,
@@ -182,8 +183,9 @@ class IndicatorAdmin(HistoryAdmin):
         return obj._entry_count
 
 
-class ObjectivePartAdmin(admin.ModelAdmin):
-    """Parts of an objective's workbook, also editable on the objective's page."""
+class ObjectivePartAdmin(HistoryAdmin):
+    """Parts of an objective's workbook, also editable on the objective's page; chefs de projet
+    edit them in their space, so each keeps its history."""
 
     list_select_related = ("objective__contract",)
     autocomplete_fields = ["objective"]
@@ -213,6 +215,21 @@ class MeansAdmin(ObjectivePartAdmin):
     list_display = ("organisation", "kind", "detail", "objective_label")
     list_filter = ("kind", "objective__contract__programme")
     search_fields = ("organisation", "objective__code", "objective__contract__reference")
+
+
+@admin.register(WorkbookVisit)
+class WorkbookVisitAdmin(admin.ModelAdmin):
+    """Written by the officers' visits to the workbooks' journal; read only here."""
+
+    list_display = ("user", "contract", "seen_at")
+    list_select_related = ("user", "contract")
+    readonly_fields = ("user", "contract", "seen_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # --- Progress entries ----------------------------------------------------------------------------

@@ -181,3 +181,19 @@ def test_the_edit_form_of_a_returned_entry_offers_no_retirer(client, chef_a, dra
     text = client.get(reverse("espace:entry", args=[draft_a.pk])).content.decode()
 
     assert "pv.pdf" in text and ">Retirer<" not in text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("chef_b", 404), ("reader_a", 403), ("officer", 403), ("superuser", 403)],
+)
+def test_only_the_territory_chefs_remove_evidence(
+    request, client, chef_a, draft_a, persona, status
+):
+    evidence = _evidence(draft_a, chef_a)
+    client.force_login(request.getfixturevalue(persona))
+
+    response = client.post(reverse("espace:evidence_remove", args=[evidence.pk]))
+
+    assert response.status_code == status
+    assert Evidence.objects.filter(pk=evidence.pk).exists()

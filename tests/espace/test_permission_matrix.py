@@ -72,9 +72,11 @@ MATRIX = {
         {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
     ),
     # « Retirer » a justificatif: the territory's chefs, on a draft; a POST that redirects.
+    # chef_a's POST removes it, so the personas after see 404; without it they get 403
+    # (tests/espace/test_notes_evidence.py::test_only_the_territory_chefs_remove_evidence).
     "espace:evidence_remove": (
         lambda o: [o["evidence"].pk],
-        {"GET": SIGN_IN_THEN_405, "POST": _row(302, 302, 404, 403, 403, 403)},
+        {"GET": SIGN_IN_THEN_405, "POST": _row(302, 302, 404, 404, 404, 404)},
     ),
     "espace:queue": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_ONLY}),
     "espace:login": (lambda o: [], {"GET": ANONYMOUS_ONLY, "POST": ANONYMOUS_ONLY}),
