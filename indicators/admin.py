@@ -24,6 +24,7 @@ from indicators.models import (
     Means,
     Objective,
     ProgressEntry,
+    WorkbookVisit,
 )
 from indicators.resources import (
     PROGRESS_IMPORT_FORMATS,
@@ -211,8 +212,9 @@ class IndicatorAdmin(PageCountsMixin, HistoryAdmin):
         return obj._entry_count
 
 
-class ObjectivePartAdmin(admin.ModelAdmin):
-    """Parts of an objective's workbook, also editable on the objective's page."""
+class ObjectivePartAdmin(HistoryAdmin):
+    """Parts of an objective's workbook, also editable on the objective's page; chefs de projet
+    edit them in their space, so each keeps its history."""
 
     list_select_related = ("objective__contract",)
     autocomplete_fields = ["objective"]
@@ -242,6 +244,21 @@ class MeansAdmin(ObjectivePartAdmin):
     list_display = ("organisation", "kind", "detail", "objective_label")
     list_filter = ("kind", "objective__contract__programme")
     search_fields = ("organisation", "objective__code", "objective__contract__reference")
+
+
+@admin.register(WorkbookVisit)
+class WorkbookVisitAdmin(admin.ModelAdmin):
+    """Written by the officers' visits to the workbooks' journal; read only here."""
+
+    list_display = ("user", "contract", "seen_at")
+    list_select_related = ("user", "contract")
+    readonly_fields = ("user", "contract", "seen_at")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 # --- Progress entries ----------------------------------------------------------------------------
@@ -301,7 +318,8 @@ class ProgressEntryAdminForm(forms.ModelForm):
 
     class Meta:
         model = ProgressEntry
-        fields = ("indicator", "date", "value", "comment", "author")  # the admin's fieldsets rule
+        # the admin's fieldsets rule; never private_note: the territory's working note
+        fields = ("indicator", "date", "value", "comment", "comment_public", "author")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -392,6 +410,7 @@ class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, His
                     "date",
                     "value",
                     "comment",
+                    "comment_public",
                     "author",
                     "change_reason",
                     "loaded_version",

@@ -42,6 +42,7 @@ class ActionStatus(models.TextChoices):
     PLANNED = "envisagee", "Envisagée"
     RUNNING = "en_cours", "En cours"
     DONE = "realisee", "Réalisée"
+    ABANDONED = "abandonnee", "Abandonnée"
 
 
 class ActorRole(models.TextChoices):

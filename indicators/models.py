@@ -163,7 +163,17 @@ class ProgressEntry(models.Model):
     )
     date = models.DateField("date")
     value = models.DecimalField("valeur", **VALUE_DIGITS)
-    comment = models.TextField("commentaire", blank=True)
+    comment = models.TextField("commentaire", blank=True, help_text="Adressé aux agents.")
+    comment_public = models.BooleanField(
+        "commentaire public",
+        default=False,
+        help_text="Coché par un agent : le commentaire paraît sur la fiche publique.",
+    )
+    private_note = models.TextField(
+        "note de travail",
+        blank=True,
+        help_text="Vue seulement des membres du territoire (ni les agents, ni le public).",
+    )
     status = models.CharField(
         "statut", max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT
     )
@@ -298,7 +308,11 @@ class Action(models.Model):
         blank=True,
         help_text="Par ex. « Démarche REV 3 (GCT&M) ».",
     )
+    starts_on = models.DateField("début", null=True, blank=True)
+    ends_on = models.DateField("fin", null=True, blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
+
+    history = HistoricalRecords(verbose_name="historique de l'action")
 
     class Meta:
         verbose_name = "action"
@@ -325,6 +339,8 @@ class Actor(models.Model):
     )
     order = models.PositiveSmallIntegerField("ordre", default=0)
 
+    history = HistoricalRecords(verbose_name="historique de l'acteur")
+
     class Meta:
         verbose_name = "acteur"
         verbose_name_plural = "acteurs"
@@ -350,6 +366,8 @@ class Means(models.Model):
     detail = models.CharField("précision", max_length=300, blank=True)
     order = models.PositiveSmallIntegerField("ordre", default=0)
 
+    history = HistoricalRecords(verbose_name="historique du moyen")
+
     class Meta:
         verbose_name = "moyen"
         verbose_name_plural = "moyens"
@@ -360,3 +378,25 @@ class Means(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} : {self.organisation}"
+
+
+class WorkbookVisit(models.Model):
+    """When an officer last read a contract's workbooks: what changed since is shown to them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="agent", on_delete=models.CASCADE, related_name="+"
+    )
+    contract = models.ForeignKey(
+        "contracts.Contract", verbose_name="contrat", on_delete=models.CASCADE, related_name="+"
+    )
+    seen_at = models.DateTimeField("dernière visite")
+
+    class Meta:
+        verbose_name = "visite d'un carnet d'objectifs"
+        verbose_name_plural = "visites des carnets d'objectifs"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "contract"], name="workbook_visit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.contract} ({self.seen_at:%d/%m/%Y})"

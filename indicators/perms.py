@@ -6,6 +6,7 @@ project memberships (contracts.perms); lecteurs only read. Views, admin queryset
 call these functions rather than testing roles themselves.
 """
 
+from contracts.models import ProjectMembership
 from contracts.perms import (
     OFFICERS_GROUP,
     can_report_on_contract,
@@ -19,6 +20,8 @@ from indicators.enums import EntryStatus
 __all__ = [
     "OFFICERS_GROUP",
     "can_edit_entry",
+    "can_edit_workbook",
+    "can_read_private_notes",
     "can_report_on_contract",
     "can_report_progress",
     "can_validate_entry",
@@ -53,3 +56,17 @@ def can_validate_entry(user, entry) -> bool:
         and entry.status == EntryStatus.SUBMITTED
         and (entry.author_id is None or entry.author_id != user.pk)
     )
+
+
+def can_edit_workbook(user, objective) -> bool:
+    """The workbook (état des lieux, actions, actors, means) is kept by the territory's chefs de
+    projet; objectives, indicators, targets and priority stay the officers' (the admin)."""
+    return can_report_on_contract(user, objective.contract)
+
+
+def can_read_private_notes(user, contract) -> bool:
+    """Working notes are the territory's: its members (chefs, lecteurs) only — not officers,
+    not other territories, not the public."""
+    if not user or not user.is_authenticated or not user.is_active:
+        return False
+    return ProjectMembership.objects.filter(user=user, territory_id=contract.territory_id).exists()

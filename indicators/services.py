@@ -231,12 +231,15 @@ def entry_save_draft(
     comment: str = "",
     entry: ProgressEntry | None = None,
     expected_version: int | None = None,
+    private_note: str | None = None,
 ) -> ProgressEntry:
     """Create a draft, or change a draft or returned entry (which goes back to draft).
 
     Raises ``ValidationError({"date": [...]})`` when the date is outside the contract's period or
     already holds another entry of the indicator (``indicators.entry_rules``), and
     ``ValidationError`` in a locked period (``indicators.locks``).
+    ``comment`` is addressed to the officers; ``private_note`` is the territory's working note
+    (``None``: left as it is, for callers that do not know it, such as the API).
     """
     if not perms.can_report_progress(by, indicator):
         raise PermissionDenied("Vous ne pouvez pas saisir l'avancement de ce contrat.")
@@ -264,6 +267,8 @@ def entry_save_draft(
         entry.status = EntryStatus.DRAFT
     entry_rules.check_entry(indicator=indicator, date=date, exclude_pk=entry.pk)
     entry.date, entry.value, entry.comment = date, value, comment
+    if private_note is not None:
+        entry.private_note = private_note
     try:
         with transaction.atomic():  # a savepoint: the refusal leaves the transaction usable
             _save(entry, by=by)
@@ -435,6 +440,21 @@ def entry_return(
 
 
 @transaction.atomic
+@transaction.atomic
+def entry_remove_evidence(*, evidence: Evidence, by) -> None:
+    """« Retirer » a justificatif from a draft: the row and the stored file go.
+
+    ``PermissionDenied`` unless ``by`` may edit the entry and the entry is a draft (a submitted
+    or validated entry keeps its evidence: the officers rely on it).
+    """
+    entry = ProgressEntry.objects.select_for_update().get(pk=evidence.entry_id)
+    if entry.status != EntryStatus.DRAFT or not perms.can_edit_entry(by, entry):
+        raise PermissionDenied("Ce justificatif ne peut plus être retiré.")
+    file = evidence.file
+    evidence.delete()
+    transaction.on_commit(lambda: file.delete(save=False))
+
+
 def entry_add_evidence(*, entry: ProgressEntry, by, file: UploadedFile) -> Evidence:
     """Attach a justificatif (already checked for type and size by the form)."""
     if not perms.can_edit_entry(by, entry):

@@ -56,7 +56,18 @@ class EntryForm(DsfrMixin, forms.Form):
         help_text="Nombre décimal, par exemple 12,5 ou 1 500.",
         **VALUE_DIGITS,
     )
-    comment = forms.CharField(label="Commentaire", required=False, widget=forms.Textarea)
+    comment = forms.CharField(
+        label="Commentaire aux agents",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Lu par les agents qui valident ; publié seulement si un agent le rend public.",
+    )
+    private_note = forms.CharField(
+        label="Note de travail (privée)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Vue seulement des membres du territoire : ni les agents, ni le public.",
+    )
     evidence = forms.FileField(
         label="Justificatif",
         required=False,

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import imports, login, sheet_template, tokens, views
+from . import bonus, evidence, imports, login, sheet_template, tokens, views, workbook
 from .forms import PasswordResetForm, SetPasswordForm
 
 app_name = "espace"
@@ -16,9 +16,17 @@ urlpatterns = [
         sheet_template.progress_template,
         name="contract_template",
     ),
+    path("contrats/<slug:reference>/simulation/", bonus.simulator, name="simulator"),
+    path(
+        "contrats/<slug:reference>/objectifs/<str:code>/carnet/",
+        workbook.objective_workbook,
+        name="workbook",
+    ),
+    path("contrats/<slug:reference>/carnets/", workbook.workbook_journal, name="workbook_journal"),
     path("indicateurs/<int:pk>/", views.indicator_detail, name="indicator"),
     path("saisies/<int:pk>/", views.entry_edit, name="entry"),
     path("justificatifs/<int:pk>/", views.evidence_download, name="evidence"),
+    path("justificatifs/<int:pk>/retirer/", evidence.evidence_remove, name="evidence_remove"),
     path("validation/", views.validation_queue, name="queue"),
     path("import/", imports.progress_file_import, name="import"),
     path("jetons/", tokens.token_list, name="tokens"),

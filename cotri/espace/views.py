@@ -32,6 +32,7 @@ from indicators.services import (
 from reporting.todo import chef_todo
 from territories.models import Territory
 
+from .bonus import bonus_block
 from .forms import EntryForm, QueueFilterForm, ReviewForm
 
 LOGIN_URL = reverse_lazy("espace:login")
@@ -133,6 +134,7 @@ def contract_detail(request, reference: str):
             "contract": contract,
             "groups": list(groups.items()),
             "evaluation": evaluation,
+            "bonus": bonus_block(contract=contract, evaluation=evaluation),
             "can_report": perms.can_report_on_contract(request.user, contract),
         },
     )
@@ -148,6 +150,7 @@ def _save_entry(request, *, indicator: Indicator, entry: ProgressEntry | None, f
         date=data["date"],
         value=data["value"],
         comment=data["comment"],
+        private_note=data.get("private_note", ""),
     )
     if data.get("evidence"):
         entry_add_evidence(entry=entry, by=request.user, file=data["evidence"])
@@ -190,6 +193,9 @@ def indicator_detail(request, pk: int):
             "entries": entries,
             "form": form,
             "can_report": can_report,
+            "can_read_private_notes": perms.can_read_private_notes(
+                request.user, indicator.objective.contract
+            ),
             "editable_statuses": [EntryStatus.DRAFT, EntryStatus.RETURNED],
         },
     )
@@ -206,6 +212,7 @@ def entry_edit(request, pk: int):
         "date": entry.date,
         "value": entry.value,
         "comment": entry.comment,
+        "private_note": entry.private_note,
         "version": entry.version,
     }
     form = EntryForm(initial=initial)
@@ -226,6 +233,8 @@ def entry_edit(request, pk: int):
             "indicator": indicator,
             "contract": indicator.objective.contract,
             "form": form,
+            "evidence": entry.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"),
+            "can_remove_evidence": entry.status == EntryStatus.DRAFT,
         },
     )
 

@@ -45,6 +45,8 @@ class IndicatorView:
     points: list[tuple[date, Decimal]]
     last_date: date | None
     chart: SafeString
+    # (date, comment) of validated entries whose comment an officer made public
+    public_comments: list[tuple[date, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -145,7 +147,10 @@ def _indicator_view(indicator: Indicator, contract: Contract, as_of: date) -> In
         end=contract.end,
     )
     last = points[-1][0] if points else None
-    return IndicatorView(indicator, level, value_rate, points, last, chart)
+    comments = [
+        (e.date, e.comment) for e in indicator.validated_entries if e.comment_public and e.comment
+    ]
+    return IndicatorView(indicator, level, value_rate, points, last, chart, comments)
 
 
 QUADRANTS = [

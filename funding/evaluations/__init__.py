@@ -9,6 +9,8 @@ Public API (keyword-only services):
 - ``contract_evaluation_preview(*, contract, as_of=None)``: the stored snapshot for the current
   inputs, or an unsaved one; writes nothing. ``contracts_evaluation_preview(*, contracts,
   as_of=None)``: the same for many contracts in a few queries (lists and files of contracts).
+- ``contract_simulate(*, contract, levels)``: « et si… », an unsaved evaluation with
+  hypothetical levels for some indicators (same loading, same rules); writes nothing.
 - ``evaluation_decide(*, evaluation, by)``: the amount becomes the bonus tranche's planned amount
   (refused when ``evaluation_inputs_changed``); ``contract_entries_under_review`` counts the
   entries still submitted or returned. ``Evaluation.objects.stale()`` lists stale snapshots.
@@ -38,13 +40,16 @@ from .service import (
     contracts_evaluate,
     contracts_evaluation_preview,
 )
+from .simulate import SimulationError, contract_simulate
 
 __all__ = [
+    "SimulationError",
     "contract_entries_under_review",
     "evaluation_inputs_changed",
     "UNAVAILABLE_FR",
     "contract_evaluate",
     "contract_evaluation_preview",
+    "contract_simulate",
     "contracts_evaluate",
     "contracts_evaluation_preview",
     "default_as_of",

@@ -53,6 +53,7 @@ def _objective(data: dict) -> dict:
         "missing": _value(data["missing"]),
         "projected_rate": _rate(data["projected_rate"]),
         "rate_with_pending": _rate(data.get("rate_with_pending")),
+        "projected_met": data.get("projected_met"),
         "indicators": [_indicator(i) for i in data["indicators"]],
     }
 
@@ -138,6 +139,7 @@ def objective_rows_fr(evaluation: Evaluation) -> list[dict]:
                 "missing": _missing_fr(data),
                 "projected": _rate_fr(data["projected_rate"]),
                 "with_pending": _rate_fr(data.get("rate_with_pending")),
+                "projected_met": data.get("projected_met"),
                 "errors": data["errors"],
                 "indicators": [_indicator_fr(i) for i in data["indicators"]],
             }

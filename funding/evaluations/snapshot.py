@@ -27,7 +27,7 @@ from indicators.rules import (
 from .loading import ContractInputs, IndicatorRow
 
 # Bump when the stored snapshot changes shape: the same data then gives a new snapshot.
-SNAPSHOT_VERSION = 2  # 2: rate_with_pending
+SNAPSHOT_VERSION = 2  # 2: rate_with_pending, projected verdict
 RATE_STEP = Decimal("1E-10")
 _EXACT = Context(prec=200)
 
@@ -184,6 +184,7 @@ def _objective_json(title: str, rows: list[IndicatorRow], result: ObjectiveResul
         "missing": plain(result.missing),
         "projected_rate": rate_text(result.projected_rate),
         "rate_with_pending": rate_text(result.rate_with_pending),
+        "projected_met": result.projected_met,
         "errors": [e.message for e in result.errors],
         "indicators": [_indicator_json(r, i) for r, i in zip(rows, result.indicators, strict=True)],
     }

@@ -36,6 +36,7 @@ from .rates import (
     indicator_rate,
     projected_rate,
 )
+from .simulation import entries_for_level, entries_with_level
 from .values import (
     Accumulation,
     BonusMode,
@@ -80,6 +81,8 @@ __all__ = [
     "format_euros_fr",
     "format_rate_fr",
     "format_threshold_fr",
+    "entries_for_level",
+    "entries_with_level",
     "indicator_level",
     "indicator_level_with_pending",
     "indicator_missing",

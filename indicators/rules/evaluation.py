@@ -89,12 +89,13 @@ def evaluate_objective(
         _evaluate_indicator(item, threshold, as_of, start, end) for item in objective.indicators
     )
     errors = tuple(_objective_errors(objective))
-    rate = met = missing = projected = with_pending = None
+    rate = met = missing = projected = with_pending = projected_met = None
     if not errors:
         rate = min(i.rate for i in indicators)
         met = rate >= threshold
         projected = min(i.projected_rate for i in indicators)
         with_pending = min(i.rate_with_pending for i in indicators)
+        projected_met = projected >= threshold
         if len(indicators) == 1:
             missing = indicators[0].missing
     return ObjectiveResult(
@@ -108,6 +109,7 @@ def evaluate_objective(
         indicators=indicators,
         errors=errors,
         rate_with_pending=with_pending,
+        projected_met=projected_met,
     )
 
 

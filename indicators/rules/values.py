@@ -208,6 +208,7 @@ class ObjectiveResult:
     indicators: tuple[IndicatorResult, ...]
     errors: tuple[ConfigurationError, ...]
     rate_with_pending: Decimal | None = None  # min of the indicators' rates with pending values
+    projected_met: bool | None = None  # projected_rate ≥ threshold: met at the end at this pace
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,11 +62,32 @@ MATRIX = {
         lambda o: [o["contract"].reference],
         {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
     ),
+    # « Et si… »: read-only simulation (a GET form), for whoever may read the contract.
+    "espace:simulator": (
+        lambda o: [o["contract"].reference],
+        {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
+    # Objectives' workbooks: every member reads; the territory's chefs de projet edit.
+    "espace:workbook": (
+        lambda o: [o["contract"].reference, o["indicator"].objective.code],
+        {"GET": TERRITORY_A, "POST": REPORT_ON_A},
+    ),
+    "espace:workbook_journal": (
+        lambda o: [o["contract"].reference],
+        {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
     "espace:indicator": (lambda o: [o["indicator"].pk], {"GET": TERRITORY_A, "POST": REPORT_ON_A}),
     "espace:entry": (lambda o: [o["entry"].pk], {"GET": REPORT_ON_A, "POST": REPORT_ON_A}),
     "espace:evidence": (
         lambda o: [o["evidence"].pk],
         {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
+    # « Retirer » a justificatif: the territory's chefs, on a draft; a POST that redirects.
+    # chef_a's POST removes it, so the personas after see 404; without it they get 403
+    # (tests/espace/test_notes_evidence.py::test_only_the_territory_chefs_remove_evidence).
+    "espace:evidence_remove": (
+        lambda o: [o["evidence"].pk],
+        {"GET": SIGN_IN_THEN_405, "POST": _row(302, 302, 404, 404, 404, 404)},
     ),
     "espace:queue": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_ONLY}),
     "espace:login": (lambda o: [], {"GET": ANONYMOUS_ONLY, "POST": ANONYMOUS_ONLY}),

@@ -49,6 +49,7 @@ def test_calaisis_is_not_eligible_with_o1_at_81_3_percent():
         "missing": "280",
         "projected_rate": "0.8133",
         "rate_with_pending": "0.8366",  # (1220 + 35) / 1500
+        "projected_met": False,
         "indicators": [
             {
                 "code": "renovations",
