@@ -5,12 +5,13 @@ UV := $(shell command -v uv >/dev/null 2>&1 && echo uv || echo python3 -m uv)
 PY := $(UV) run --frozen python
 HOST ?= 127.0.0.1:8000
 
-.PHONY: help uv install run demo serve test lint format check worker beat bench
+.PHONY: help uv install run demo serve test lint format check worker beat bench mutation
 
 help:
 	@echo "make run    — installe, migre, charge la démo et sert http://$(HOST)"
 	@echo "make test   — lance toute la suite de tests"
 	@echo "make lint   — ruff (lint + format) et makemigrations --check"
+	@echo "make mutation — tests de mutation (mutmut) des modules qui décident accès, valeurs et argent"
 	@echo "make worker / make beat — worker et planificateur Celery (avec REDIS_URL)"
 
 uv:
@@ -47,3 +48,9 @@ beat: install
 
 bench: install
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
+
+# Mutation testing of the modules that decide access, values and money ([tool.mutmut] in
+# pyproject.toml; docs/mutation.md lists the survivors and why each is equivalent). Long: not in CI.
+mutation: install
+	$(UV) run --frozen mutmut run --max-children $${MUTATION_JOBS:-2}
+	$(UV) run --frozen mutmut results

@@ -9,6 +9,8 @@ from django.contrib.auth.models import Group
 
 from tools.local import CHROMIUM, CHROMIUM_ARGS
 
+pytest_plugins = ["tests.neighbour"]
+
 
 @pytest.fixture(autouse=True)
 def _strict_templates(settings):

@@ -1,0 +1,71 @@
+"""Who sees and reports on which contracts: officers only through the officers' group, never an
+inactive or anonymous account, members only on their own territory (the neighbour proves it)."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+
+from contracts.perms import (
+    can_report_on_contract,
+    can_view_contract,
+    contracts_reportable_by,
+    contracts_visible_to,
+    is_officer,
+)
+from tests.espace.conftest import _member
+from tests.factories import ContractFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def own(neighbour):
+    return ContractFactory(reference="COT-PROPRE")
+
+
+def test_staff_of_another_group_is_no_officer_and_sees_no_contract(neighbour, own):
+    staff = neighbour.staff_other_group
+
+    assert not is_officer(staff)
+    assert list(contracts_visible_to(staff)) == []
+    assert not can_view_contract(staff, neighbour.contract)
+
+
+def test_an_officer_sees_every_contract_but_reports_on_none(officer, neighbour, own):
+    assert is_officer(officer)
+    assert set(contracts_visible_to(officer)) == {own, neighbour.contract}
+    assert list(contracts_reportable_by(officer)) == []
+
+
+@pytest.mark.parametrize("who", ["inactive_officer", "inactive_chef"])
+def test_an_inactive_account_sees_and_reports_nothing(neighbour, who):
+    user = getattr(neighbour, who)
+
+    assert not is_officer(user)
+    assert list(contracts_visible_to(user)) == []
+    assert list(contracts_reportable_by(user)) == []
+    assert not can_report_on_contract(user, neighbour.contract)
+
+
+def test_an_inactive_superuser_is_no_officer(django_user_model):
+    user = django_user_model.objects.create_superuser("ancien", "ancien@example.org", "x")
+    user.is_active = False
+    user.save()
+
+    assert not is_officer(user)
+    assert list(contracts_visible_to(user)) == []
+
+
+def test_anonymous_sees_nothing(neighbour):
+    assert not is_officer(AnonymousUser())
+    assert list(contracts_visible_to(AnonymousUser())) == []
+    assert list(contracts_reportable_by(AnonymousUser())) == []
+    assert not is_officer(None)
+
+
+def test_a_chef_sees_and_reports_on_their_territory_only(django_user_model, neighbour, own):
+    chef = _member(django_user_model, "chef-propre", own.territory, "chef_de_projet")
+
+    assert list(contracts_visible_to(chef)) == [own]
+    assert list(contracts_reportable_by(chef)) == [own]
+    assert not can_view_contract(chef, neighbour.contract)
+    assert list(contracts_reportable_by(neighbour.chef)) == [neighbour.contract]
