@@ -19,12 +19,11 @@ from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.results import RowResult
 
-from french.input import parse_date
+from french.input import parse_date, parse_decimal
 from french.output import format_date
 from territories.enums import EpciType, GroupementType, TerritoryKind
 from territories.models import Territory
 
-SPACES = str.maketrans("", "", " \u00a0\u202f")
 # Cells past the last header (an unquoted decimal comma in a "," file): reported, never dropped.
 EXTRA_CELLS = "__cellules_en_trop__"
 
@@ -94,18 +93,20 @@ def parse_french_decimal(value) -> Decimal | None:
     if isinstance(value, bool):
         raise ValueError(f"nombre invalide « {value} »")
     if isinstance(value, int | float):
-        # repr() keeps the shortest text that gives the same float: 0.1 stays 0.1.
-        value = repr(value)
-    text = _text(value).translate(SPACES).replace(",", ".")
+        # A spreadsheet cell: repr() keeps the shortest text that gives the same float (0.1
+        # stays 0.1, 1e-05 too).
+        try:
+            number = Decimal(repr(value))
+        except InvalidOperation:
+            raise ValueError(f"nombre invalide « {value} »") from None
+        if not number.is_finite():
+            raise ValueError(f"nombre invalide « {value} »")
+        return number
+    text = _text(value)
     if not text:
         return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValueError(f"nombre invalide « {_text(value)} »") from None
-    if not number.is_finite():
-        raise ValueError(f"nombre invalide « {_text(value)} »")
-    return number
+    # Typed text: the same rules as every French number input (french.input).
+    return parse_decimal(text, allow_negative=True)
 
 
 def parse_french_date(value) -> datetime.date | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from french.output import format_date, format_datetime, format_iso_instant
+from french.output import format_date, format_datetime, format_iso_instant, format_number
 from funding.models import Evaluation, EvaluationStatus
 from indicators.rules import (
     format_euros_fr,
@@ -153,15 +153,8 @@ def _rate_fr(text: str | None) -> str:
 
 
 def number_fr(text: str | None) -> str:
-    """« 1 220 », « 17,5 » (narrow no-break space between thousands)."""
-    if text is None:
-        return "—"
-    whole, _, fraction = _value(text).partition(".")
-    groups = []
-    while len(whole) > 3:
-        whole, tail = whole[:-3], whole[-3:]
-        groups.insert(0, tail)
-    return "\u202f".join([whole, *groups]) + ("," + fraction if fraction else "")
+    """« 1 220 », « 17,5 »: a value of the evaluation JSON as ``french.output`` prints it."""
+    return "—" if text is None else format_number(Decimal(text))
 
 
 def _with_unit(text: str | None, unit: str) -> str:

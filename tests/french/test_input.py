@@ -91,3 +91,21 @@ def test_the_form_field_shows_no_trailing_zeros_and_explains_errors():
     assert field.clean("1\u202f500,5") == D("1500.5")
     with pytest.raises(Exception, match="Saisissez un nombre"):
         field.clean("douze")
+
+
+@pytest.mark.parametrize("text", ["1500,5", "1 500,5", "1\u00a0500,5", "1\u202f500,5", "1500.5"])
+def test_the_admin_imports_read_numbers_with_the_same_rules(text):
+    from territories.resources import parse_french_decimal
+
+    assert parse_french_decimal(text) == D("1500.5")
+
+
+def test_the_admin_imports_keep_spreadsheet_cells_and_refuse_the_rest():
+    from territories.resources import parse_french_decimal
+
+    assert parse_french_decimal(0.1) == D("0.1")
+    assert parse_french_decimal(1500) == D("1500")
+    assert parse_french_decimal("  ") is None
+    for bad in ("1 5", "douze", "1.500,5"):
+        with pytest.raises(ValueError, match="nombre invalide"):
+            parse_french_decimal(bad)

@@ -25,9 +25,9 @@ def kinds() -> dict[str, int]:
 
 
 def test_default_source_is_the_shipped_hauts_de_france_extract(hdf):
-    assert "1 région, 5 départements, 92 EPCI, 3\xa0831 communes importés" in hdf
-    assert "(3\xa0929 créés, 0 mis à jour, 0 inchangés)" in hdf
-    assert "Adhésions aux EPCI : 3\xa0831 ajoutées, 0 retirées" in hdf
+    assert "1 région, 5 départements, 92 EPCI, 3\u202f831 communes importés" in hdf
+    assert "(3\u202f929 créés, 0 mis à jour, 0 inchangés)" in hdf
+    assert "Adhésions aux EPCI : 3\u202f831 ajoutées, 0 retirées" in hdf
     assert "Source : Etalab découpage administratif 6.0.0 (populations municipales 2022)." in hdf
     region = Territory.objects.get(code="REG-32")
     assert (region.kind, region.name, region.region_code) == ("region", "Hauts-de-France", "32")
@@ -85,7 +85,7 @@ def test_second_run_changes_nothing(hdf):
     memberships = Membership.objects.count()
     before = kinds()
     output = run_import()
-    assert "(0 créés, 0 mis à jour, 3\xa0929 inchangés)" in output
+    assert "(0 créés, 0 mis à jour, 3\u202f929 inchangés)" in output
     assert "0 ajoutées, 0 retirées" in output
     assert kinds() == before
     assert Membership.objects.count() == memberships
