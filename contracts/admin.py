@@ -269,7 +269,7 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
                     "Le statut change par les actions de la liste des contrats "
                     "(« Passer au statut … ») : chaque changement est journalisé."
                 ),
-                "fields": ("status", "signed_on", "start", "end", "published"),
+                "fields": ("status", "signed_on", "start", "end", "published", "demo_data"),
             },
         ),
         (

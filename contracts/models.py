@@ -211,6 +211,15 @@ class Contract(BonusRuleFields):
         "millésime de la population de référence", null=True, blank=True
     )
     published = models.BooleanField("fiche publiée", default=False)
+    demo_data = models.BooleanField(
+        "valeurs de démonstration",
+        default=False,
+        help_text=(
+            "Les valeurs d'avancement de ce contrat sont inventées pour la démonstration "
+            "(commande « demo ») : la fiche, son PDF, la page d'accueil et les données ouvertes "
+            "le signalent."
+        ),
+    )
     data_notes = models.TextField(
         "remarques sur les données",
         blank=True,

@@ -7,7 +7,7 @@ unit) on the page, from the same column definitions that write the files.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -34,6 +34,27 @@ def _validated_values() -> exports.Table:
     )
     table = exports.progress_table(entries)
     return exports.Table("valeurs", "Valeurs validées", table.columns, table.rows)
+
+
+DEMO_COLUMN = exports.Column(
+    "demonstration",
+    "booléen",
+    "",
+    "Vrai quand les valeurs d'avancement du contrat sont inventées pour la démonstration",
+)
+
+
+def _flag_demo(build: Callable[[], exports.Table]) -> Callable[[], exports.Table]:
+    """The table with a last column saying whether its contract (first column) holds
+    demonstration values (one query)."""
+
+    def table() -> exports.Table:
+        demo = set(Contract.objects.filter(demo_data=True).values_list("reference", flat=True))
+        base = build()
+        rows = ((*row, row[0] in demo) for row in base.rows)
+        return exports.Table(base.name, base.title, (*base.columns, DEMO_COLUMN), rows)
+
+    return table
 
 
 @dataclass(frozen=True)
@@ -76,6 +97,11 @@ DATASETS = (
         exports.PROGRESS_COLUMNS,
         _validated_values,
     ),
+)
+# Every file says which rows are demonstration values (issue 10): the contract is each file's
+# first column.
+DATASETS = tuple(
+    replace(d, columns=(*d.columns, DEMO_COLUMN), table=_flag_demo(d.table)) for d in DATASETS
 )
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 

@@ -37,9 +37,9 @@ from funding.evaluations import (
     evaluation_inputs_changed,
     objective_rows_fr,
 )
-from funding.models import Evaluation, EvaluationStatus, Tranche
+from funding.models import Evaluation, EvaluationInputs, EvaluationStatus, Tranche
 from indicators.rules import format_euros_fr, format_threshold_fr
-from territories.admin import CotriExportMixin
+from territories.admin import CotriExportMixin, ReadOnlyAdminMixin
 
 BOTH = [ActionLocation.CHANGE_LIST, ActionLocation.CHANGE_FORM]
 STATUS_STYLE = {
@@ -339,6 +339,16 @@ class EvaluationAdmin(EvaluationDisplayMixin, CotriExportMixin, admin.ModelAdmin
                 ),
             }
         return super().change_view(request, object_id, form_url, {**extra, **(extra_context or {})})
+
+
+@admin.register(EvaluationInputs)
+class EvaluationInputsAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """When each contract's evaluation inputs last changed and were last read (written by the
+    scheduler and the evaluation service only)."""
+
+    list_display = ("contract", "changed_at", "checked_at")
+    list_select_related = ("contract",)
+    search_fields = ("contract__reference",)
 
 
 def warn_if_misconfigured(request, contract: Contract) -> None:

@@ -84,6 +84,7 @@ class OverviewData:
     covered_vintage: int | None
     coverage: Decimal | None
     catalogue: list[CatalogueTotal] = field(default_factory=list)
+    demo_references: list[str] = field(default_factory=list)  # contracts with invented values
 
 
 @dataclass
@@ -231,6 +232,7 @@ def build_overview_data() -> OverviewData:
         covered_vintage=covered_vintage,
         coverage=coverage,
         catalogue=_catalogue_totals(published_qs),
+        demo_references=[r.contract.reference for r in rows if r.contract.demo_data],
     )
 
 

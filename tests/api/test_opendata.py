@@ -47,8 +47,8 @@ def test_values_file_holds_validated_values_with_machine_formats(client, files):
     lines = _lines(client.get("/donnees-ouvertes/valeurs.csv"))
 
     assert lines == [
-        "contract;objective;indicator;date;value;comment;status",
-        "COTTRI-2021-CALAISIS;O1;renovations;2021-12-31;420;;validated",
+        "contract;objective;indicator;date;value;comment;status;demonstration",
+        "COTTRI-2021-CALAISIS;O1;renovations;2021-12-31;420;;validated;false",
     ]
 
 
@@ -56,9 +56,10 @@ def test_objectives_and_indicators_files(client, files):
     objectives = _lines(client.get("/donnees-ouvertes/objectifs.csv"))
     indicators = _lines(client.get("/donnees-ouvertes/indicateurs.csv"))
 
-    assert objectives[1].split(";")[-4:] == ["2023-12-31", "0.28", "1", "false"]
+    # the last column says whether the values are demonstration ones (issue 10)
+    assert objectives[1].split(";")[-5:] == ["2023-12-31", "0.28", "1", "false", "false"]
     assert indicators[1].split(";")[2:4] == ["renovations", "Rénovations"]
-    assert indicators[1].endswith(";0;1500")
+    assert indicators[1].endswith(";0;1500;false")
 
 
 def test_unknown_file_is_404(client):

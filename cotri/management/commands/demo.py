@@ -5,6 +5,8 @@ DEMONSTRATION progress values of fixtures/demo/ (invented, labelled as such), de
 evaluates every contract.
 """
 
+import csv
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
@@ -47,6 +49,7 @@ class Command(BaseCommand):
             "--as",
             OFFICER_LOGIN[0],
         )
+        self._mark_demo_contracts(FIXTURES / "demo" / "progress-demo.csv")
         self._step("Évaluations")
         call_command("evaluate", "--all", verbosity=verbosity)
         self._step("Campagne de suivi")
@@ -76,6 +79,15 @@ class Command(BaseCommand):
             by=get_user_model().objects.get(username=OFFICER_LOGIN[0]),
         )
         self.stdout.write(f"  {name} : {', '.join(c.reference for c in contracts)}")
+
+    def _mark_demo_contracts(self, path) -> None:
+        """Contracts that received demonstration values say so on every public surface."""
+        with path.open(encoding="utf-8-sig", newline="") as file:
+            references = {row["contract"] for row in csv.DictReader(file, delimiter=";")}
+        for contract in Contract.objects.filter(reference__in=references, demo_data=False):
+            contract.demo_data = True
+            contract._change_reason = "Valeurs de démonstration (commande demo)"
+            contract.save(update_fields=["demo_data", "updated_at"])
 
     def _step(self, title: str) -> None:
         self.stdout.write(self.style.MIGRATE_HEADING(f"\n{title}"))
