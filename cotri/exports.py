@@ -279,25 +279,23 @@ PROGRESS_COLUMNS = (
 
 def progress_table(entries) -> Table:
     """Same columns as the progress import file: an export can be edited and imported back."""
-    entries = entries.select_related("indicator__objective__contract").order_by(
+    entries = entries.order_by(
         "indicator__objective__contract__reference",
         "indicator__objective__code",
         "indicator__code",
         "date",
         "pk",
     )
-    rows = (
-        (
-            e.indicator.objective.contract.reference,
-            e.indicator.objective.code,
-            e.indicator.code,
-            e.date,
-            e.value,
-            e.comment,
-            e.status,
-        )
-        for e in entries.iterator(chunk_size=2000)
-    )
+    # Tuples straight from the cursor (no model instances: 2 million rows at national size).
+    rows = entries.values_list(
+        "indicator__objective__contract__reference",
+        "indicator__objective__code",
+        "indicator__code",
+        "date",
+        "value",
+        "comment",
+        "status",
+    ).iterator(chunk_size=5000)
     return Table("avancement", "Avancement", PROGRESS_COLUMNS, rows)
 
 

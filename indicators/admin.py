@@ -254,6 +254,9 @@ class EntryTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 # Set only by the workflow (entry_submit / entry_validate / entry_return): each change is logged
 # (EntryTransition) and e-mailed. The admin shows them; its actions change them.
+# A search matching more indicators than this filters by subquery (a broad term).
+SEARCH_MAX_INDICATORS = 2000
+
 WORKFLOW_FIELDS = ("status", "review_note", "reviewer", "submitted_at", "reviewed_at")
 
 
@@ -369,8 +372,13 @@ class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
             | Q(objective__code__iexact=term)
             | Q(code__iexact=term)
             | Q(label__icontains=term)
-        )
-        return queryset.filter(indicator__in=indicators.values("pk")), False
+        ).values_list("pk", flat=True)
+        # The ids themselves (not a subquery) when they are few: the planner then reads the
+        # entries of these indicators by index instead of walking the newest-first order.
+        found = list(indicators[: SEARCH_MAX_INDICATORS + 1])
+        if len(found) <= SEARCH_MAX_INDICATORS:
+            return queryset.filter(indicator_id__in=found), False
+        return queryset.filter(indicator__in=indicators), False
 
     def save_model(self, request, obj, form, change):
         """The workflow fields keep their stored values, whatever was posted or reverted to.

@@ -2,7 +2,7 @@
 
 from enum import StrEnum
 
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from ninja import Query, Router
 
 from cotri import exports
