@@ -28,7 +28,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from contracts.documents.exporter import plain
 from contracts.models import Contract
 from cotri.formulas import FORMULA_TRIGGERS, neutralise
-from funding.evaluations import contracts_evaluation_preview, evaluation_to_json
+from funding.evaluations import contracts_latest_evaluation, evaluation_to_json
 from indicators.models import Indicator, Objective
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -194,8 +194,8 @@ def objectives_table(contracts) -> Table:
 def objective_list_table(objectives) -> Table:
     """These objectives with their current rates and verdicts (the evaluation preview's).
 
-    The contracts are evaluated together (``contracts_evaluation_preview``: a few queries per
-    1 000 contracts), never one preview per contract.
+    The contracts' evaluations are read together (``contracts_latest_evaluation``: the stored
+    snapshots, the others previewed in bulk), never one preview per contract.
     """
     objectives = objectives.select_related("contract", "incontournable").order_by(
         "contract__reference", "order", "code"
@@ -204,7 +204,7 @@ def objective_list_table(objectives) -> Table:
     def rows():
         contracts = Contract.objects.filter(pk__in=objectives.values("contract_id"))
         evaluations = {}
-        for preview in contracts_evaluation_preview(contracts=contracts):
+        for preview in contracts_latest_evaluation(contracts=contracts):
             evaluation = evaluation_to_json(preview)
             evaluations[preview.contract_id] = (
                 {o["code"]: o for o in evaluation["objectives"]},

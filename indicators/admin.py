@@ -4,6 +4,7 @@ import os
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Count, Q
 
 from cotri.admin_exports import ObjectiveExportResource, ProgressEntryExportResource
@@ -93,7 +94,7 @@ class MeansInline(admin.TabularInline):
     extra = 0
 
 
-class ObjectiveAdmin(PageCountsMixin, ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
+class ObjectiveAdmin(ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
     import_resource_classes = [ObjectiveResource]
     export_resource_classes = [ObjectiveExportResource]
     list_display = (
@@ -116,7 +117,10 @@ class ObjectiveAdmin(PageCountsMixin, ParentAwareMixin, CotriImportExportAdmin, 
         ("Cahier de l'objectif", {"fields": ("findings", "links", "notes")}),
     )
 
-    page_counts = {"_indicator_count": "indicators"}  # the page's rows only
+    def get_queryset(self, request):
+        # Objectives are few (30 000 nationally) and have two indicators each: counted in the
+        # page's query; the entries of indicators are counted per page (IndicatorAdmin).
+        return super().get_queryset(request).annotate(_indicator_count=Count("indicators"))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "incontournable":
@@ -360,6 +364,14 @@ class ProgressEntryAdmin(CotriImportExportAdmin, HistoryAdmin):
     @admin.display(description="objectif", ordering="indicator__objective__code")
     def objective_code(self, obj):
         return obj.indicator.objective.code
+
+    def get_ordering(self, request):
+        # A search keeps few entries: by contract and indicator, latest dates first (the planner
+        # reads them by indicator and sorts them), never a walk of the whole table backwards on
+        # its key or its dates looking for them.
+        if request.GET.get(SEARCH_VAR, "").strip():
+            return ("indicator__objective__contract__reference", "indicator_id", "-date", "-pk")
+        return super().get_ordering(request)
 
     def get_search_results(self, request, queryset, search_term):
         """Search the small tables (contracts, indicators) first, then the entries by their
