@@ -4,6 +4,7 @@ import os
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.db.models import Count, Q
 
 from contracts.models import Contract
@@ -118,7 +119,7 @@ class MeansInline(LabelledInlineMixin, admin.TabularInline):
     extra = 0
 
 
-class ObjectiveAdmin(PageCountsMixin, ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
+class ObjectiveAdmin(ParentAwareMixin, CotriImportExportAdmin, HistoryAdmin):
     import_resource_classes = [ObjectiveResource]
     export_resource_classes = [ObjectiveExportResource]
     list_display = (
@@ -141,7 +142,10 @@ class ObjectiveAdmin(PageCountsMixin, ParentAwareMixin, CotriImportExportAdmin, 
         ("Cahier de l'objectif", {"fields": ("findings", "links", "notes")}),
     )
 
-    page_counts = {"_indicator_count": "indicators"}  # the page's rows only
+    def get_queryset(self, request):
+        # Objectives are few (30 000 nationally) and have two indicators each: counted in the
+        # page's query; the entries of indicators are counted per page (IndicatorAdmin).
+        return super().get_queryset(request).annotate(_indicator_count=Count("indicators"))
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "incontournable":
@@ -299,6 +303,9 @@ class EntryTransitionInline(ReadOnlyAdminMixin, admin.TabularInline):
 
 # Set only by the workflow (entry_submit / entry_validate / entry_return): each change is logged
 # (EntryTransition) and e-mailed. The admin shows them; its actions change them.
+# A search matching more indicators than this filters by subquery (a broad term).
+SEARCH_MAX_INDICATORS = 2000
+
 WORKFLOW_FIELDS = ("status", "review_note", "reviewer", "submitted_at", "reviewed_at")
 
 
@@ -444,6 +451,14 @@ class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, His
     def objective_code(self, obj):
         return obj.indicator.objective.code
 
+    def get_ordering(self, request):
+        # A search keeps few entries: by contract and indicator, latest dates first (the planner
+        # reads them by indicator and sorts them), never a walk of the whole table backwards on
+        # its key or its dates looking for them.
+        if request.GET.get(SEARCH_VAR, "").strip():
+            return ("indicator__objective__contract__reference", "indicator_id", "-date", "-pk")
+        return super().get_ordering(request)
+
     def get_search_results(self, request, queryset, search_term):
         """Search the small tables (contracts, indicators) first, then the entries by their
         indicator: never a free-text scan of a four-table join over every entry."""
@@ -455,8 +470,13 @@ class ProgressEntryAdmin(ProgressTemplateAdminMixin, CotriImportExportAdmin, His
             | Q(objective__code__iexact=term)
             | Q(code__iexact=term)
             | Q(label__icontains=term)
-        )
-        return queryset.filter(indicator__in=indicators.values("pk")), False
+        ).values_list("pk", flat=True)
+        # The ids themselves (not a subquery) when they are few: the planner then reads the
+        # entries of these indicators by index instead of walking the newest-first order.
+        found = list(indicators[: SEARCH_MAX_INDICATORS + 1])
+        if len(found) <= SEARCH_MAX_INDICATORS:
+            return queryset.filter(indicator_id__in=found), False
+        return queryset.filter(indicator__in=indicators), False
 
     def save_model(self, request, obj, form, change):
         """The workflow fields keep their stored values, whatever was posted or reverted to.

@@ -244,9 +244,10 @@ def entry_edit(request, pk: int):
 def validation_queue(request):
     if not perms.is_officer(request.user):
         raise PermissionDenied("Page réservée aux agents.")
-    territories = Territory.objects.filter(
-        contracts__objectives__indicators__entries__status=EntryStatus.SUBMITTED
-    ).distinct()
+    waiting = ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED).values(
+        "indicator__objective__contract__territory_id"
+    )
+    territories = Territory.objects.filter(pk__in=waiting)
     filters = QueueFilterForm(request.GET or None, territories=territories)
     entries = (
         ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED)

@@ -8,7 +8,8 @@ Public API (keyword-only services):
   Queries do not grow with objectives, indicators or entries (chunks of 1 000 contracts).
 - ``contract_evaluation_preview(*, contract, as_of=None)``: the stored snapshot for the current
   inputs, or an unsaved one; writes nothing. ``contracts_evaluation_preview(*, contracts,
-  as_of=None)``: the same for many contracts in a few queries (lists and files of contracts).
+  as_of=None)``: the same for many contracts in a few queries; ``contracts_latest_evaluation(*,
+  contracts)``: the latest stored snapshot at today's date, else that preview (files, lists).
 - ``contract_simulate(*, contract, levels)``: « et si… », an unsaved evaluation with
   hypothetical levels for some indicators (same loading, same rules); writes nothing.
 - ``evaluation_decide(*, evaluation, by)``: the amount becomes the bonus tranche's planned amount
@@ -39,6 +40,7 @@ from .service import (
     contract_evaluation_preview,
     contracts_evaluate,
     contracts_evaluation_preview,
+    contracts_latest_evaluation,
 )
 from .simulate import SimulationError, contract_simulate
 
@@ -52,6 +54,7 @@ __all__ = [
     "contract_simulate",
     "contracts_evaluate",
     "contracts_evaluation_preview",
+    "contracts_latest_evaluation",
     "default_as_of",
     "evaluation_decide",
     "evaluation_headline_fr",

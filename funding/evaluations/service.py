@@ -8,6 +8,7 @@ from datetime import date
 from itertools import batched
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from contracts.models import Contract
@@ -204,3 +205,30 @@ def contracts_evaluation_preview(
             evaluation.contract, evaluation.created = item.contract, False
             by_pk[item.contract.pk] = evaluation
     return [by_pk[contract.pk] for contract in contracts]
+
+
+def contracts_latest_evaluation(*, contracts: Iterable[Contract]) -> list[Evaluation]:
+    """For each contract (in the order given): its latest stored snapshot at today's evaluation
+    date (``default_as_of``), else a batch preview (``contracts_evaluation_preview``).
+
+    For files and lists of many contracts: two queries read the stored snapshots, which the
+    evaluation tasks refresh after every change (coalesced) and nightly; only contracts never
+    evaluated at that date are computed. Nothing is written.
+    """
+    today = timezone.localdate()
+    contracts = list(contracts)
+    expected = {c.pk: default_as_of(c, today) for c in contracts}
+    groups = (
+        Evaluation.objects.filter(contract_id__in=list(expected))
+        .values("contract_id", "as_of")
+        .annotate(last=Max("pk"))
+        .order_by()
+    )
+    latest_ids = [g["last"] for g in groups if expected[g["contract_id"]] == g["as_of"]]
+    by_pk = {e.contract_id: e for e in Evaluation.objects.filter(pk__in=latest_ids)}
+    missing = [c for c in contracts if c.pk not in by_pk]
+    for preview in contracts_evaluation_preview(contracts=missing) if missing else ():
+        by_pk[preview.contract_id] = preview
+    for contract in contracts:
+        by_pk[contract.pk].contract, by_pk[contract.pk].created = contract, False
+    return [by_pk[c.pk] for c in contracts]

@@ -121,7 +121,7 @@ def test_objectives_come_with_their_current_rates_and_verdicts(officer_client):
     assert header[-4:] == ["Date d'évaluation", "Taux d'atteinte", "Seuil", "Atteint"]
     assert first[:2] == ["COTTRI-2021-CALAISIS", "O1"]
     assert first[-3:] == ["0,8133", "1", "non"]  # 1220 / 1500, priority threshold 100 %
-    api = officer_client.get("/api/exports/objectives").content.decode("utf-8-sig")
+    api = officer_client.get("/api/exports/objectives").getvalue().decode("utf-8-sig")
     assert ";".join(first) in api.splitlines()  # the same line as the API's
 
 

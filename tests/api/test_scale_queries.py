@@ -77,3 +77,17 @@ def test_api_exports_stream_their_rows(client, file_format):
         assert len(body.decode("utf-8-sig").splitlines()) == 1 + 4
     else:
         assert body.startswith(b"PK")  # a zip: the XLSX written to a temporary file
+
+
+def test_files_read_the_stored_snapshot_at_todays_date_else_a_preview():
+    from funding.evaluations import contracts_latest_evaluation
+
+    _contracts(3)
+    contracts = list(Contract.objects.order_by("pk"))
+    stored = contracts_evaluate(contracts=contracts[:1])[0]
+    contracts_evaluate(contracts=contracts[1:2], as_of=datetime.date(2022, 1, 31))  # another date
+    latest = contracts_latest_evaluation(contracts=contracts)
+    assert latest[0].pk == stored.pk
+    assert latest[1].pk is None and latest[1].as_of == datetime.date(2023, 12, 31)
+    assert latest[2].pk is None
+    assert Evaluation.objects.count() == 2  # nothing written
