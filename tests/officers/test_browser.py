@@ -13,12 +13,15 @@ from django.core import mail
 
 from contracts.enums import ContractStatus
 from contracts.models import Contract
+from contracts.programmes import programmes_install
 from indicators.enums import EntryStatus
 from indicators.models import ProgressEntry
 from tests.espace.test_browser import _journey
 from tests.factories import TerritoryFactory
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Not serialized_rollback: a transactional test before this one may have flushed the data
+# migrations' rows, so the test installs the programmes it needs itself (idempotent).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_TERRITORY = "CC du Haut Pays de test"
 
@@ -52,6 +55,7 @@ def _save_and_continue(page) -> None:
 
 
 def test_officer_day_one(live_server, browser, screenshot, officer, contract_a):
+    programmes_install()
     _officer_perms(officer)
     territory = TerritoryFactory(
         name=NEW_TERRITORY, departement_code="62", population=24_512, population_vintage=2021
