@@ -13,15 +13,28 @@ from reporting.enums import CampaignStatus, ReportStatus
 from reporting.models import Campaign
 from territories.enums import TerritoryKind
 from tests.espace.test_browser import _journey, _sign_in
-from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory, TerritoryFactory
+from tests.factories import (
+    ContractFactory,
+    IncontournableFactory,
+    IndicatorFactory,
+    ObjectiveFactory,
+    ProgrammeFactory,
+    TerritoryFactory,
+)
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed for real (the live server's threads read the data). Not serialized_rollback: after a
+# transactional test without it (tests/public/test_browser.py) the flush's post_migrate has
+# recreated the officers' group and the restore would collide; the programme is found or made.
+pytestmark = pytest.mark.django_db(transaction=True)
 REFERENCE = "COTTRI-2021-CALAISIS"
 
 
 @pytest.fixture
 def calaisis(django_user_model, officer):
-    programme = Programme.objects.get(code="COT-TRI")
+    programme = Programme.objects.filter(code="COT-TRI").first() or ProgrammeFactory(
+        code="COT-TRI", short_name="COT TRI"
+    )
+    incontournable = Incontournable.objects.filter(referential=programme.referential).first()
     territory = TerritoryFactory(
         code="PAYS-CALAISIS", kind=TerritoryKind.GROUPEMENT, epci_type="", name="Pays du Calaisis"
     )
@@ -29,7 +42,10 @@ def calaisis(django_user_model, officer):
     objective = ObjectiveFactory(
         contract=contract,
         code="O1",
-        incontournable=Incontournable.objects.filter(referential=programme.referential).first(),
+        incontournable=incontournable
+        or IncontournableFactory(
+            referential=programme.referential, group__referential=programme.referential
+        ),
     )
     IndicatorFactory(
         objective=objective, label="Rénovations réalisées", unit="rénovations", target=1500
