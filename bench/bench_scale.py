@@ -132,7 +132,6 @@ def run_size(url: str, contracts: int, runs: int) -> None:
     connection.settings_dict["NAME"] = urlparse(url).path.lstrip("/")
     ensure_built(url, contracts)
 
-    from cotri.opendata_files import opendata_generate
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import transaction
@@ -140,6 +139,7 @@ def run_size(url: str, contracts: int, runs: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from contracts.perms import OFFICERS_GROUP
+    from exchange.opendata_files import opendata_generate
     from indicators.enums import EntryStatus
     from indicators.models import EntryTransition, ProgressEntry
     from indicators.services import entries_review

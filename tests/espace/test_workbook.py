@@ -217,3 +217,24 @@ def test_reader_sees_the_workbook_read_only(client, reader_a, objective_a):
     assert "Lecture seule" in text and "Guichet unique" in text
     assert '<form method="post">' not in text
     assert client.post(_url(objective_a), _post_data(objective_a)).status_code == 403
+
+
+def test_the_journal_queries_do_not_grow_with_changes(client, chef_a, objective_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(chef_a)
+    journal = reverse("espace:workbook_journal", args=["COT-A"])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(journal).status_code == 200
+        return len(context)
+
+    client.post(_url(objective_a), _post_data(objective_a))
+    few = queries()
+    for n in range(4):
+        data = _post_data(objective_a, **{"actions-0-lead": f"Porteur {n}", "findings": f"C{n}"})
+        client.post(_url(objective_a), data)
+
+    assert queries() == few
