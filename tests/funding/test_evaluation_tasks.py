@@ -97,15 +97,23 @@ def test_many_validations_in_one_transaction_give_one_evaluation_per_contract(ru
     assert Decimal(level) == 1250  # every validation of the burst is counted
 
 
-def test_a_validation_schedules_an_evaluation_and_a_submission_does_not(runs):
+def test_a_submission_and_a_validation_each_schedule_an_evaluation_a_draft_does_not(runs):
+    # Submitted values are inputs of the snapshot (its pending values, issue 10): a submission
+    # re-evaluates too; a draft is no input.
     contract = build()
     runs.clear()
 
-    pending = submitted_entries(contract, 1)
+    renovations = indicator_of(contract, "renovations")
+    entry(renovations, "5", on=datetime.date(2023, 10, 1), status=EntryStatus.DRAFT)
     assert runs == {}
 
-    validate(pending)
+    pending = submitted_entries(contract, 1)
     assert runs == {contract.pk: 1}
+    latest = Evaluation.objects.filter(contract=contract).latest("pk")
+    assert Decimal(latest.objectives[0]["indicators"][0]["pending"]) == 36
+
+    validate(pending)
+    assert runs == {contract.pk: 2}
     latest = Evaluation.objects.filter(contract=contract).latest("pk")
     assert Decimal(latest.objectives[0]["indicators"][0]["level"]) == 1221
 
