@@ -10,6 +10,7 @@ import re
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core import mail
+from django.core.management.sql import emit_post_migrate_signal
 
 from contracts.enums import ContractStatus
 from contracts.models import Contract
@@ -20,7 +21,7 @@ from tests.espace.test_browser import _journey
 from tests.factories import TerritoryFactory
 
 # Not serialized_rollback: a transactional test before this one may have flushed the data
-# migrations' rows, so the test installs the programmes it needs itself (idempotent).
+# migrations' rows, so the test installs what it needs itself (idempotent).
 pytestmark = pytest.mark.django_db(transaction=True)
 
 NEW_TERRITORY = "CC du Haut Pays de test"
@@ -55,6 +56,9 @@ def _save_and_continue(page) -> None:
 
 
 def test_officer_day_one(live_server, browser, screenshot, officer, contract_a):
+    # A serialized-rollback test before this one leaves the tables empty: content types,
+    # permissions and the officers' group come back as after a migration.
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
     programmes_install()
     _officer_perms(officer)
     territory = TerritoryFactory(
