@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from contracts.models import ProjectMembership
 from cotri.api.tokens import api_token_create
+from cotri.opendata_files import opendata_generate
 from indicators.enums import EntryStatus
 from indicators.models import Evidence
 from reporting.services import campaign_open
@@ -119,7 +120,11 @@ MATRIX = {
         {"GET": _all(404), "POST": _all(405)},
     ),
     "opendata": (lambda o: [], {"GET": _all(200), "POST": _all(405)}),
-    "opendata-file": (lambda o: ["contrats"], {"GET": _all(200), "POST": _all(405)}),
+    # The stored file, as the open data task writes it.
+    "opendata-file": (
+        lambda o: (opendata_generate(slugs=["contrats"]), ["contrats"])[1],
+        {"GET": _all(200), "POST": _all(405)},
+    ),
     # Open data API: published contracts for everyone (officers see all), read-only. Its
     # schema and docs pages (django-ninja) answer any method with the same public document.
     "api:openapi-json": (lambda o: [], {"GET": _all(200), "POST": _all(200)}),
