@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from contracts.models import ProjectMembership
 from cotri.api.tokens import api_token_create
-from cotri.opendata_files import opendata_generate
+from exchange.opendata_files import opendata_generate
 from indicators.enums import EntryStatus
 from indicators.models import Evidence
 from reporting.services import campaign_open
