@@ -162,7 +162,7 @@ def evaluations(monkeypatch):
     return done
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_queue_validation_evaluates_and_renders_each_contract_once(
     client, officer, renders, evaluations
 ):

@@ -68,7 +68,7 @@ def test_an_api_call_with_a_token_is_private(client, chef_a):
     assert response["Cache-Control"] == "no-store, private"
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_pages_run_under_the_policy_without_a_violation(live_server, browser):
     """DSFR's scripts and styles, the fiche's charts and the API docs' Swagger UI load under the
     policy: the browser reports no violation and the docs render their operations."""

@@ -87,7 +87,7 @@ CHANGES = [
 
 # These tests commit for real: the scheduler's callbacks run on commit as in production. The
 # contracts are not published, so that no fiche PDF is rendered on each commit.
-COMMITS = pytest.mark.django_db(transaction=True)
+COMMITS = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @COMMITS

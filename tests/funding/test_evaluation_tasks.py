@@ -28,7 +28,7 @@ from indicators.models import ProgressEntry
 from indicators.signals import progress_changed
 from tests.funding.evaluation_builders import REVIEWED, calaisis_contract, entry, indicator_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture(autouse=True)

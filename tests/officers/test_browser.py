@@ -22,7 +22,7 @@ from tests.factories import TerritoryFactory
 
 # Not serialized_rollback: a transactional test before this one may have flushed the data
 # migrations' rows, so the test installs what it needs itself (idempotent).
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 NEW_TERRITORY = "CC du Haut Pays de test"
 

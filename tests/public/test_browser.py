@@ -22,7 +22,7 @@ from tests.factories import (
 
 PAGES = ["/", "/fiches/", "/fiches/COTRI-TEST-NAVIGATEUR/"]
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture

@@ -22,10 +22,10 @@ from tests.factories import (
     TerritoryFactory,
 )
 
-# Committed for real (the live server's threads read the data). Not serialized_rollback: after a
-# transactional test without it (tests/public/test_browser.py) the flush's post_migrate has
-# recreated the officers' group and the restore would collide; the programme is found or made.
-pytestmark = pytest.mark.django_db(transaction=True)
+# Committed for real (the live server's threads read the data). Every transactional test of the
+# suite restores the migrated data (serialized_rollback): one without it would let the flush's
+# post_migrate recreate the officers' group under a new id, and the next restore collide.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 REFERENCE = "COTTRI-2021-CALAISIS"
 
 

@@ -27,7 +27,7 @@ from indicators.models import ProgressEntry
 from tests.funding.evaluation_builders import REVIEWED, calaisis_contract, indicator_of
 from tests.worker.waiting import wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def build(**kwargs):

@@ -22,7 +22,7 @@ from tests.espace.conftest import (  # noqa: F401 (fixtures)
 )
 from tests.worker.waiting import wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 FOURTEEN_DAYS_BEFORE = "2023-01-17"
 DUE = "2023-01-31"
 
