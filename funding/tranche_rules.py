@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from french.output import format_date
 from funding.enums import TrancheKind
 from funding.models import Evaluation, Tranche
 from funding.services import contract_bonus_cap
@@ -39,7 +40,7 @@ def tranche_errors(*, tranche: Tranche) -> dict[str, str]:
     if decided is not None:
         frozen = (
             f"le bonus de ce contrat est décidé ({format_euros_fr(decided.bonus_amount)}, "
-            f"évaluation au {decided.as_of:%d/%m/%Y}) : son montant ne change que par une "
+            f"évaluation au {format_date(decided.as_of)}) : son montant ne change que par une "
             "nouvelle décision"
         )
         if tranche.kind != TrancheKind.BONUS:

@@ -399,4 +399,4 @@ class WorkbookVisit(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.contract} ({self.seen_at:%d/%m/%Y})"
+        return f"{self.user} — {self.contract} ({format_date(self.seen_at)})"

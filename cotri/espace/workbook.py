@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods
 
+from cotri.french_fields import FrenchDateField
 from indicators import perms
 from indicators.enums import ActionStatus, ActorRole, MeansKind, Quadrant
 from indicators.models import Objective
@@ -23,7 +24,7 @@ from .workbook_history import workbook_changes
 member_required = login_required(login_url=reverse_lazy("espace:login"))
 DATE = {
     "required": False,
-    "input_formats": ["%d/%m/%Y", "%Y-%m-%d"],
+    # A browser's date input sends ISO dates; FrenchDateField also reads « 31/12/2023 ».
     "widget": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
 }
 
@@ -38,8 +39,8 @@ class ActionForm(_ItemForm):
     status = forms.ChoiceField(
         label="État", choices=ActionStatus.choices, initial=ActionStatus.PLANNED
     )
-    starts_on = forms.DateField(label="Début", **DATE)
-    ends_on = forms.DateField(label="Fin", **DATE)
+    starts_on = FrenchDateField(label="Début", **DATE)
+    ends_on = FrenchDateField(label="Fin", **DATE)
     scheme = forms.CharField(
         label="Démarche de rattachement",
         max_length=200,
