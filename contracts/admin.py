@@ -334,7 +334,7 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
             messages.info(
                 request,
                 f"Règle du bonus du programme {obj.programme} reprise ; "
-                f"{len(tranches)} tranche(s) de financement par défaut ; "
+                f"{format_count(len(tranches), 'tranche')} de financement par défaut ; "
                 f"population de référence {population}.",
             )
         if obj.published and obj.status == ContractStatus.DRAFT:

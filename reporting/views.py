@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from contracts.perms import contracts_visible_to
 from cotri.espace.views import member_required
 from exchange.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, table_csv, table_xlsx
+from french.output import agree, format_count
 from french.output import format_date as date_fr
 from indicators.models import ProgressEntry
 from reporting import perms, services
@@ -108,7 +109,8 @@ def campaign_generate(request):
     )
     if created:
         names = ", ".join(c.name for c in created)
-        messages.success(request, f"{len(created)} campagne(s) créée(s) : {names}.")
+        n = len(created)
+        messages.success(request, f"{format_count(n, 'campagne')} {agree(n, 'créée')} : {names}.")
     else:
         messages.info(request, "Aucune nouvelle campagne : chaque année a déjà la sienne.")
     return redirect("reporting:campaigns")

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from contracts.enums import ContractStatus
 from contracts.models import Contract
+from french.output import agree, format_count
 from funding.enums import TrancheKind, TrancheStatus
 from funding.models import Evaluation, EvaluationStatus, Tranche
 from indicators.enums import EntryStatus
@@ -195,7 +196,9 @@ def misconfiguration_reason(contract: Contract) -> str:
         return "un indicateur a une cible égale à sa valeur de référence"
     if contract.priority_found != contract.bonus_priority_count:
         return (
-            f"{contract.priority_found} objectif(s) prioritaire(s) pour "
-            f"{contract.bonus_priority_count} attendu(s) par la règle du bonus"
+            f"{format_count(contract.priority_found, 'objectif')} "
+            f"{agree(contract.priority_found, 'prioritaire')} pour "
+            f"{contract.bonus_priority_count} {agree(contract.bonus_priority_count, 'attendu')} "
+            "par la règle du bonus"
         )
     return "la dernière évaluation signale une erreur de configuration"

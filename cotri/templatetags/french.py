@@ -54,6 +54,14 @@ register.filter("number", number_fr)
 
 
 @register.filter
+def agree(count, words: str) -> str:
+    """The word agreeing with ``count`` the French way (0 and 1 singular): ``{{ n|agree:"ligne" }}``
+    gives « ligne » or « lignes »; ``{{ n|agree:"attend,attendent" }}`` for irregular words."""
+    singular, _, plural = words.partition(",")
+    return output.agree(int(count or 0), singular, plural or None)
+
+
+@register.filter
 def year(value) -> str:
     """« 2021 »: years, codes and ids are never grouped."""
     return output.format_year(_decimal(value)) if _known(value) else output.EMPTY

@@ -140,7 +140,7 @@ def test_queue_is_paginated_with_constant_queries(client, officer):
     _submit(IndicatorFactory(objective=ObjectiveFactory()), 95)
     response, many = _queue(client)
     assert many == few
-    assert "105 saisie(s) soumise(s)" in response.text and "page 1 sur 2" in response.text
+    assert "105 saisies soumises" in response.text and "page 1 sur 2" in response.text
     assert response.text.count('name="entries"') == 100
     second, _ = _queue(client, page=2)
     assert second.text.count('name="entries"') == 5

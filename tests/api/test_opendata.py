@@ -77,7 +77,7 @@ def test_files_are_stored_and_served_with_their_date(client, dataset, settings):
     assert f'filename="cotri-contrats-{day}.csv"' in response["Content-Disposition"]
     assert response["Last-Modified"].endswith("GMT")
     page = client.get("/donnees-ouvertes/").content.decode()
-    assert "2 ligne(s), mis à jour le " in page
+    assert "2 lignes, mis à jour le " in page
 
 
 def test_changes_regenerate_the_files_once_after_commit(client, django_capture_on_commit_callbacks):

@@ -92,7 +92,7 @@ def test_the_admin_action_refuses_it(client, own_entry, officer_and_chef, chef_a
     )
 
     page = response.content.decode()
-    assert "1 saisie(s) validée(s)." in page
+    assert "1 saisie validée." in page
     assert OWN_ENTRY_MESSAGE.replace("'", "&#x27;") in page
     own_entry.refresh_from_db()
     other.refresh_from_db()

@@ -83,12 +83,12 @@ def test_the_public_evaluations_export_hides_the_errors(client, officer):
     evaluation = contract_evaluate(contract=contract)
     url = "/api/exports/evaluations?format=csv"
 
-    public = client.get(url).content.decode("utf-8-sig")
+    public = client.get(url).getvalue().decode("utf-8-sig")
     assert "unavailable" in public
     assert "Évaluation du bonus non disponible" in public
     assert evaluation.errors[0]["message"] not in public
     client.force_login(officer)
-    officers = client.get(url).content.decode("utf-8-sig")
+    officers = client.get(url).getvalue().decode("utf-8-sig")
     assert "configuration_error" in officers
     assert evaluation.errors[0]["message"] in officers
 

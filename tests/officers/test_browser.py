@@ -158,7 +158,7 @@ def test_officer_day_one(live_server, browser, screenshot, officer, contract_a):
         page.locator(f"input[name=_selected_action][value='{contract.pk}']").check()
         page.select_option("select[name=action]", label=f"Passer au statut « {status} »")
         page.locator("button[name=index]").click()
-        page.get_by_text(f"Passé(s) au statut « {status} »").wait_for()
+        page.get_by_text(f"Passé au statut « {status} »").wait_for()
     step("contrat-en-cours")
     page.goto(f"{base}/fiches/{contract.reference}/")
     assert page.get_by_role("heading", name=re.compile("Haut Pays")).first.is_visible()

@@ -72,7 +72,7 @@ def test_priority_count_different_from_the_rule_is_a_configuration_error(client,
     contract.bonus_priority_count = 3
     contract.save()
     page = _page(client, officer).text
-    assert "1 objectif(s) prioritaire(s) pour 3 attendu(s) par la règle du bonus" in page
+    assert "1 objectif prioritaire pour 3 attendus par la règle du bonus" in page
 
 
 def test_an_evaluation_is_stale_once_its_inputs_change(client, officer):

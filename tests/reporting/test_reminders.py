@@ -122,7 +122,7 @@ def test_officers_get_a_daily_digest_only_when_something_awaits(
 
     assert run.recipients == [officer.email]
     (message,) = _to(officer.email)
-    assert message.subject == "cotri : 1 rapport(s) de campagne à valider"
+    assert message.subject == "cotri : 1 rapport de campagne à valider"
     assert "COT-A" in message.body and "tableaux de complétude" in message.body
     assert reminders_send(today=day).sent == 0
 
@@ -159,7 +159,7 @@ def test_officers_are_told_about_submitted_entries_too(campaign, indicator_a, of
     reminders_send(today=D(2023, 1, 20))
 
     (message,) = _to(officer.email)
-    assert message.subject == "cotri : 2 saisie(s) d'avancement à valider"
-    assert "2 saisie(s) d'avancement soumise(s) attendent votre validation" in message.body
+    assert message.subject == "cotri : 2 saisies d'avancement à valider"
+    assert "2 saisies d'avancement soumises attendent votre validation" in message.body
     assert "/espace/validation/" in message.body
     assert _to(chef_a.email) == []  # chefs are not told about the officers' queue

@@ -81,7 +81,7 @@ def test_the_chefs_todo_lists_campaigns_returned_entries_and_drafts(
     assert f'href="{report_url}"' in page
     assert "Bilan annuel 2022 — COT-A" in page
     assert "à remettre au plus tard le 31/01/2023" in page
-    assert "1 indicateur(s) sur 1 sans valeur soumise" in page
+    assert "1 indicateur sur 1 sans valeur soumise" in page
     assert "Joindre le PV de réception" in page
     assert f'href="{reverse("espace:entry", args=[draft.pk])}"' in page
     assert "COT-B" not in page
