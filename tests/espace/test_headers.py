@@ -2,6 +2,8 @@
 stored, and the pages still work under the policy in a real browser."""
 
 import pytest
+from django.core.signals import request_finished
+from django.db import close_old_connections
 from django.urls import reverse
 
 from tests.factories import ContractFactory, ProgressEntryFactory
@@ -26,6 +28,16 @@ def test_every_answer_carries_the_csp_and_the_permissions_policy(client, path):
 @pytest.mark.parametrize("path", PUBLIC)
 def test_public_pages_may_be_cached(client, path):
     assert "no-store" not in client.get(path).get("Cache-Control", "")
+
+
+def _close(response) -> None:
+    """Close a response as Django's test client does: without letting request_finished close
+    the test's database connection (its transaction would be lost)."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
 
 
 @pytest.mark.django_db
@@ -57,7 +69,7 @@ def test_private_pages_are_never_stored(client, chef_a, officer, indicator_a, se
             client.force_login(user)
         for path in paths:
             response = client.get(path)
-            response.close()  # the evidence download is a file
+            _close(response)  # the evidence download is a file
             assert response.status_code in (200, 302), path
             assert response["Cache-Control"] == "no-store, private", path
 

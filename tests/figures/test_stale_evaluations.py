@@ -180,8 +180,8 @@ def _decide_form(evaluation, **extra):
 def test_the_confirmation_counts_entries_still_under_review(client, superuser, statuses, text):
     contract = calaisis_contract(pending="")
     renovations = indicator_of(contract, "renovations")
-    for status in statuses:
-        entry(renovations, "3", on=datetime.date(2023, 6, 30), status=status)
+    for day, status in enumerate(statuses, start=1):  # one value per date
+        entry(renovations, "3", on=datetime.date(2023, 6, day), status=status)
     entry(renovations, "3", on=datetime.date(2023, 6, 30), status=EntryStatus.DRAFT)
     evaluation = contract_evaluate(contract=contract)
     client.force_login(superuser)

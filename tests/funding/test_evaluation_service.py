@@ -302,7 +302,7 @@ def test_queries_do_not_grow_with_objectives():
 
     assert len(evaluation.objectives) == 30
     assert len(large_queries) == len(small_queries)
-    assert len(large_queries) <= 8
+    assert len(large_queries) <= 9  # 9: the evaluation also records what it read (staleness)
 
 
 def test_queries_do_not_grow_with_contracts():

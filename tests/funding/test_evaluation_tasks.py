@@ -104,7 +104,7 @@ def test_a_submission_and_a_validation_each_schedule_an_evaluation_a_draft_does_
     runs.clear()
 
     renovations = indicator_of(contract, "renovations")
-    entry(renovations, "5", on=datetime.date(2023, 10, 1), status=EntryStatus.DRAFT)
+    entry(renovations, "5", on=datetime.date(2023, 9, 1), status=EntryStatus.DRAFT)
     assert runs == {}
 
     pending = submitted_entries(contract, 1)

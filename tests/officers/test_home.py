@@ -38,8 +38,12 @@ def _page(client, officer):
 def test_each_section_lists_what_waits(client, officer):
     now = timezone.now()
     ok, ok_indicator = _contract(1)
-    for days in (2, 9):
-        entry = ProgressEntryFactory(indicator=ok_indicator, status=EntryStatus.SUBMITTED)
+    for days in (2, 9):  # one value per date
+        entry = ProgressEntryFactory(
+            indicator=ok_indicator,
+            status=EntryStatus.SUBMITTED,
+            date=datetime.date(2022, 1, days),
+        )
         type(entry).objects.filter(pk=entry.pk).update(
             submitted_at=now - datetime.timedelta(days=days)
         )
@@ -106,8 +110,13 @@ def _populate(start: int, n: int) -> None:
     now = timezone.now()
     for i in range(start, start + n):
         contract, indicator = _contract(10 + i)
-        for status in (EntryStatus.SUBMITTED, EntryStatus.RETURNED):
-            ProgressEntryFactory(indicator=indicator, status=status, submitted_at=now)
+        for month, status in enumerate((EntryStatus.SUBMITTED, EntryStatus.RETURNED), start=1):
+            ProgressEntryFactory(
+                indicator=indicator,
+                status=status,
+                submitted_at=now,
+                date=datetime.date(2022, month, 28),
+            )
         ContractFactory(reference=f"VIDE-{i}")
         TrancheFactory(contract=contract, status=TrancheStatus.REQUESTED)
         TrancheFactory(contract=contract, kind=TrancheKind.BONUS, planned_amount=None)

@@ -111,12 +111,14 @@ def test_an_expired_unlock_locks_again(campaign, officer, indicator_a, chef_a):
 
 
 def test_a_decided_bonus_locks_every_date_up_to_the_evaluation(officer, django_user_model):
-    contract = calaisis_contract(renovations=("700", "800"), pending="")
+    # The contract runs a year past the evaluation date, so later values are still allowed.
+    contract = calaisis_contract(renovations=("700", "800"), pending="", end=D(2024, 12, 31))
     chef = django_user_model.objects.create_user("chefcalaisis", email="c@example.org")
     ProjectMembership.objects.create(
         user=chef, territory=contract.territory, role=MembershipRole.PROJECT_LEAD
     )
-    evaluation_decide(evaluation=contract_evaluate(contract=contract), by=officer)
+    evaluation = contract_evaluate(contract=contract, as_of=D(2023, 12, 31))
+    evaluation_decide(evaluation=evaluation, by=officer)
     indicator = indicator_of(contract, "renovations")
 
     for day in (D(2021, 3, 1), D(2023, 12, 31)):
