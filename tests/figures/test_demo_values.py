@@ -13,6 +13,7 @@ from cotri.management.commands.demo import FIXTURES
 from cotri.management.commands.demo import Command as DemoCommand
 from cotri.public.fiche import load_fiche
 from cotri.public.pdf import fiche_pdf_bytes
+from exchange.opendata_files import opendata_generate
 from indicators.models import IndicatorDefinition
 from tests.factories import (
     ContractFactory,
@@ -83,7 +84,11 @@ def test_the_overview_notes_demo_values_under_its_totals(contracts):
 
 @pytest.mark.parametrize("slug", ["contrats", "objectifs", "indicateurs", "valeurs"])
 def test_every_open_data_file_has_a_demonstration_column(contracts, slug):
-    body = Client().get(f"/donnees-ouvertes/{slug}.csv").content.decode("utf-8-sig")
+    opendata_generate()  # the files are written by a task (nightly and after changes)
+    response = Client().get(f"/donnees-ouvertes/{slug}.csv")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    body = body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     header, *data = rows
     assert header[-1] == "demonstration"

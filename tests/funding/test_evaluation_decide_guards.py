@@ -1,6 +1,7 @@
 """What guards the decision of an evaluation: the contract's own bonus tranche only, one decision
 per evaluation and per contract, and a transaction that holds under two officers at once."""
 
+import datetime
 import threading
 from decimal import Decimal
 
@@ -52,11 +53,10 @@ def test_an_evaluation_is_decided_once(officer):
 def test_two_officers_deciding_two_evaluations_of_one_contract_at_once(officer, superuser):
     # Unpublished: no fiche to render after each commit, the race is all this test runs.
     contract = calaisis_contract(renovations=("700", "800"), pending="", published=False)
-    eligible = contract_evaluate(contract=contract)
-    contract.population = 100_000
-    contract.save()
-    smaller = contract_evaluate(contract=contract)
-    assert {eligible.bonus_amount, smaller.bonus_amount} == {D("152371.00"), D("100000.00")}
+    # Two snapshots of the same data at two dates: both fresh, both decidable on their own.
+    eligible = contract_evaluate(contract=contract, as_of=datetime.date(2023, 12, 31))
+    smaller = contract_evaluate(contract=contract, as_of=datetime.date(2022, 6, 30))
+    assert (eligible.bonus_amount, smaller.bonus_amount) == (D("152371.00"), D("0.00"))
     start = threading.Barrier(2)
     outcomes: dict[int, str] = {}
 
