@@ -26,8 +26,15 @@ class _InvalidVariable(str):
 
 @pytest.fixture(autouse=True)
 def _eager_celery():
-    """Tasks run in the test's process unless a test starts a real worker (tests/worker/)."""
+    """Tasks run in the test's process unless a test starts a real worker (tests/worker/).
+
+    A worker's pool, once built in this process, marks it as a worker where ``result.get()`` is
+    refused; every test starts from a process that is not one."""
+    from celery._state import _set_task_join_will_block
+
     from cotri.celery import app
+
+    _set_task_join_will_block(False)
 
     previous = app.conf.task_always_eager
     app.conf.task_always_eager = True

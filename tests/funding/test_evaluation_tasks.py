@@ -191,19 +191,19 @@ def test_nightly_task_evaluates_every_active_contract():
     build(reference="COTTRI-2018-CLOS", status=ContractStatus.CLOSED)
     Evaluation.objects.all().delete()
 
-    assert evaluate_all_active.delay().get() == 1
+    assert evaluate_all_active.apply().get(disable_sync_subtasks=False) == 1
     assert list(Evaluation.objects.values_list("contract", flat=True)) == [active.pk]
 
 
 def test_the_task_is_idempotent_and_ignores_a_deleted_contract():
     contract = build()
 
-    first = evaluate_contract.delay(contract.pk).get()
-    again = evaluate_contract.delay(contract.pk).get()
+    first = evaluate_contract.apply((contract.pk,)).get(disable_sync_subtasks=False)
+    again = evaluate_contract.apply((contract.pk,)).get(disable_sync_subtasks=False)
 
     assert first == again
     assert Evaluation.objects.filter(contract=contract).count() == 1
-    assert evaluate_contract.delay(contract.pk + 1000).get() is None
+    assert evaluate_contract.apply((contract.pk + 1000,)).get(disable_sync_subtasks=False) is None
 
 
 def test_the_task_survives_a_lost_worker():

@@ -64,13 +64,3 @@ def celery_on_redis(settings, redis_url):
     yield redis_url
     app.conf.update(saved)
     _reset_connections()
-
-
-@pytest.fixture(autouse=True)
-def _joins_may_block_again():
-    """A worker started in this process (``start_worker``) marks the whole process as a worker,
-    where ``result.get()`` is refused; tests that run after it, in eager mode, need it back."""
-    from celery._state import _set_task_join_will_block
-
-    yield
-    _set_task_join_will_block(False)
