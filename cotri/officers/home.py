@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import (
     Count,
-    DateTimeField,
     Exists,
     F,
     IntegerField,
@@ -20,7 +19,7 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contracts.enums import ContractStatus
@@ -128,31 +127,22 @@ def misconfigured_contracts() -> QuerySet[Contract]:
 
 
 def stale_evaluation_contracts() -> QuerySet[Contract]:
-    """Contracts whose latest evaluation is older than the latest change of what it reads.
+    """Contracts whose latest evaluation is stale, by the rule « Décider » applies.
 
-    A change is any history record of the contract's progress entries, objectives or
-    indicators (creation, edit, status change, deletion). Annotated ``evaluated_at`` and
-    ``changed_at`` (aware datetimes).
+    Stale means ``Evaluation.objects.stale()``: the contract's inputs changed after the last
+    check of them, or that check found another fingerprint (``funding.models.EvaluationInputs``).
+    Annotated ``evaluated_at`` (the latest evaluation's creation) and ``changed_at`` (the last
+    change of its inputs), both aware datetimes.
     """
-    history = {
-        "entries": ProgressEntry.history.model.objects.filter(
-            indicator__objective__contract=OuterRef("pk")
-        ),
-        "objectives": Objective.history.model.objects.filter(contract=OuterRef("pk")),
-        "indicators": Indicator.history.model.objects.filter(objective__contract=OuterRef("pk")),
-    }
-    latest = [
-        Coalesce(
-            Subquery(qs.order_by().values("history_date").order_by("-history_date")[:1]),
-            Value(_EPOCH),
-            output_field=DateTimeField(),
-        )
-        for qs in history.values()
-    ]
+    latest_stale = Evaluation.objects.stale().filter(pk=OuterRef("latest_evaluation"))
     return (
         Contract.objects.select_related("territory", "programme")
-        .annotate(evaluated_at=_latest_evaluation("created_at"), changed_at=Greatest(*latest))
-        .filter(evaluated_at__isnull=False, changed_at__gt=F("evaluated_at"))
+        .annotate(
+            latest_evaluation=_latest_evaluation("pk"),
+            evaluated_at=_latest_evaluation("created_at"),
+            changed_at=F("evaluation_inputs__changed_at"),
+        )
+        .filter(Exists(latest_stale))
         .order_by("evaluated_at", "reference")
     )
 

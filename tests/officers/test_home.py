@@ -1,15 +1,20 @@
 """The officers' home: what waits for them, in a constant number of queries."""
 
+import contextlib
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from contracts.enums import ContractStatus
 from funding.enums import TrancheKind, TrancheStatus
 from funding.evaluations.service import contract_evaluate
+from funding.models import Evaluation
+from funding.tasks import lock_key
 from indicators.enums import EntryStatus
 from indicators.rules import format_euros_fr
 from tests.factories import (
@@ -79,34 +84,66 @@ def test_priority_count_different_from_the_rule_is_a_configuration_error(client,
     assert "1 objectif prioritaire pour 3 attendus par la règle du bonus" in page
 
 
-def test_an_evaluation_is_stale_once_its_inputs_change(client, officer):
+@pytest.fixture
+def worker_behind(django_capture_on_commit_callbacks):
+    """Commit changes while an evaluation of the contract already waits in the queue: the inputs
+    are marked changed (as in production) and no new evaluation runs yet."""
+
+    @contextlib.contextmanager
+    def committing(contract):
+        # The setup's callbacks stand for transactions committed before the snapshot was
+        # taken; left pending, they would swallow the change's own (one per contract).
+        connection.run_on_commit.clear()
+        cache.add(lock_key(contract.pk), 1)  # the coalescing lock of a queued evaluation
+        try:
+            with django_capture_on_commit_callbacks(execute=True):
+                yield
+        finally:
+            cache.delete(lock_key(contract.pk))
+
+    return committing
+
+
+STALE = "Évaluations à refaire : données modifiées depuis le calcul"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda contract, indicator: (
+            setattr(indicator, "target", Decimal("120")) or indicator.save()
+        ),
+        lambda contract, indicator: ProgressEntryFactory(
+            indicator=indicator, status=EntryStatus.VALIDATED
+        ),
+        lambda contract, indicator: setattr(contract, "population", 99_000) or contract.save(),
+    ],
+    ids=["target", "validated-entry", "population"],
+)
+def test_an_evaluation_is_stale_once_its_inputs_change(client, officer, worker_behind, change):
     contract, indicator = _contract(1, status=ContractStatus.ACTIVE)
     contract_evaluate(contract=contract, as_of=datetime.date(2023, 12, 31))
-    assert (
-        "Évaluations à refaire : données modifiées depuis le calcul (0)"
-        in _page(client, officer).text
-    )
-    indicator.target = Decimal("120")
-    indicator.save()
-    assert (
-        "Évaluations à refaire : données modifiées depuis le calcul (1)"
-        in _page(client, officer).text
-    )
+    assert f"{STALE} (0)" in _page(client, officer).text
+    with worker_behind(contract):
+        change(contract, indicator)
+    page = _page(client, officer).text
+    assert f"{STALE} (1)" in page
+    assert "COT-01</a> : évaluée le" in page
+    # The same rule as « Décider »: the officers' home lists exactly the stale snapshots.
+    assert Evaluation.objects.stale().filter(contract=contract).exists()
     contract_evaluate(contract=contract, as_of=datetime.date(2023, 12, 31))
-    assert (
-        "Évaluations à refaire : données modifiées depuis le calcul (0)"
-        in _page(client, officer).text
-    )
+    assert f"{STALE} (0)" in _page(client, officer).text
 
 
-def test_a_new_progress_entry_makes_the_evaluation_stale(client, officer):
-    contract, indicator = _contract(1)
+def test_a_draft_leaves_the_evaluation_fresh(client, officer, worker_behind):
+    contract, indicator = _contract(1, status=ContractStatus.ACTIVE)
     contract_evaluate(contract=contract, as_of=datetime.date(2023, 12, 31))
-    ProgressEntryFactory(indicator=indicator, status=EntryStatus.VALIDATED)
-    assert "COT-01</a> : évaluée le" in _page(client, officer).text
+    with worker_behind(contract):
+        ProgressEntryFactory(indicator=indicator, status=EntryStatus.DRAFT)
+    assert f"{STALE} (0)" in _page(client, officer).text
 
 
-def _populate(start: int, n: int) -> None:
+def _populate(start: int, n: int, worker_behind) -> None:
     now = timezone.now()
     for i in range(start, start + n):
         contract, indicator = _contract(10 + i)
@@ -121,17 +158,18 @@ def _populate(start: int, n: int) -> None:
         TrancheFactory(contract=contract, status=TrancheStatus.REQUESTED)
         TrancheFactory(contract=contract, kind=TrancheKind.BONUS, planned_amount=None)
         contract_evaluate(contract=contract, as_of=datetime.date(2022, 12, 31))
-        ProgressEntryFactory(indicator=indicator)
+        with worker_behind(contract):
+            ProgressEntryFactory(indicator=indicator, status=EntryStatus.VALIDATED)
 
 
 def test_query_count_does_not_grow_with_contracts(
-    client, officer, django_assert_num_queries, django_assert_max_num_queries
+    client, officer, worker_behind, django_assert_num_queries, django_assert_max_num_queries
 ):
     client.force_login(officer)
-    _populate(0, 2)
+    _populate(0, 2, worker_behind)
     with django_assert_max_num_queries(20) as few:
         assert client.get(reverse("officers:home")).status_code == 200
-    _populate(2, 12)
+    _populate(2, 12, worker_behind)
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(reverse("officers:home"))
     assert "Saisies soumises à valider (14)" in page.text
