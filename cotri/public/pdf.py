@@ -172,6 +172,12 @@ def pdf_bytes(html: str, *, metadata: PdfMetadata) -> bytes:
     return document.write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True)
 
 
+def pdf_render(template_name: str, context: dict, *, metadata: PdfMetadata) -> bytes:
+    """:func:`pdf_html` then :func:`pdf_bytes`: a template extending ``pdf/base.html`` as a
+    tagged PDF/UA-1 document (raises :class:`FicheRenderError` on any failed fetch)."""
+    return pdf_bytes(pdf_html(template_name, context, metadata=metadata), metadata=metadata)
+
+
 def pdf_content_key(html: str) -> str:
     """SHA-256 (hex) of everything a PDF is made from: the HTML (data included), the shared
     print stylesheet and the renderer's version. WeasyPrint's bytes are not reproducible

@@ -19,6 +19,7 @@ from cotri.public.pdf import (
     fiche_pdf_bytes,
     fiche_pdf_html,
     pdf_bytes,
+    pdf_render,
 )
 from cotri.public.storage import stored_fiche_pdf
 from tests.public.pdf_layout import (
@@ -224,3 +225,30 @@ def _charts_apart(override: str) -> list[int]:
 def test_without_the_print_rules_a_chart_leaves_its_table_and_the_check_says_so():
     assert _charts_apart(".cotri-indicators { break-inside: auto; }")
     assert _charts_apart("") == []
+
+
+def test_another_document_gets_the_layout_tags_and_metadata(settings, tmp_path):
+    """What the annual report will do: a template extending pdf/base.html, its own metadata."""
+    (tmp_path / "rapport.html").write_text(
+        '{% extends "pdf/base.html" %}{% block content %}<h1>Rapport annuel 2023</h1>'
+        "<p>Synthèse des contrats.</p>{% endblock %}",
+        encoding="utf-8",
+    )
+    engine = settings.TEMPLATES[0]
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path, *engine.get("DIRS", [])]}]
+    data = pdf_render("rapport.html", {}, metadata=_metadata())
+    reader = PdfReader(io.BytesIO(data))
+    root = reader.trailer["/Root"]
+    assert root["/MarkInfo"]["/Marked"].value is True
+    assert root["/Lang"] == "fr"
+    assert reader.metadata.title == "Document d’essai"
+    assert reader.metadata["/DataDate"] == "2023-06-30"
+    (text,) = page_texts(data)
+    for shown in [
+        "Rapport annuel 2023",
+        "ADEME Hauts-de-France — essai",  # running header: operator and kind
+        "ESSAI",  # running header: reference
+        "Données au 30/06/2023 (valeurs validées)",  # running footer
+        "Page 1 / 1",
+    ]:
+        assert shown in text
