@@ -4,7 +4,7 @@ stored PDF < 20 ms.
 
     UV_PYTHON_DOWNLOADS=never python3 -m uv run --frozen python bench/bench_fiche.py \\
         [--postgres postgres://postgres@127.0.0.1:5432] [--database cotri_bench_fiche] \\
-        [--redis-url redis://127.0.0.1:6379/0] [--workers 3] [--rounds 3] [--keep-db]
+        [--redis-url redis://127.0.0.1:6379/0] [--workers 3] [--rounds 3] [--keep-db] [--pdf-only]
 
 1. (Re)creates the PostgreSQL database and loads the demo (``manage.py demo``) into it.
 2. Starts gunicorn (production-like: DEBUG off, Redis cache, the Dockerfile's 3 sync workers) on a
@@ -13,8 +13,10 @@ stored PDF < 20 ms.
 3. Warms up, then loads each URL with wrk (one connection per worker: latency at full load
    without queueing), alternating the URLs over a few rounds, and prints median / p99 latency
    and req/s (medians of the rounds).
-4. Times the PDF render of the fiche (load, HTML, static-only fetcher, hash, store) against
-   WeasyPrint alone on the same pre-rendered HTML, its resources served from memory.
+4. Times the PDF render of the fiche (load, HTML, static-only fetcher, hash, metadata, store)
+   against WeasyPrint alone on the same pre-rendered HTML, its resources served from memory,
+   written as tagged PDF/UA-1 (what cotri writes) and untagged (the cost of tagging).
+``--pdf-only`` skips steps 2–3 (no gunicorn, no wrk).
 Stops gunicorn and drops the database (unless ``--keep-db``) even on error.
 """
 
@@ -131,20 +133,25 @@ def time_pdf(reference: str, runs: int) -> None:
     HTML(string=html, base_url=BASE_URL, url_fetcher=Recording()).write_pdf()  # warm-up
     contract_render_fiche_pdf(contract=contract, force=True)  # warm-up (fonts, templates)
 
-    ours, bare = [], []
-    for _ in range(runs):  # interleaved, so both see the same machine load
+    ours, bare, tagged = [], [], []
+    for _ in range(runs):  # interleaved, so all see the same machine load
         start = time.perf_counter()
         contract_render_fiche_pdf(contract=published_contract(reference), force=True)
         ours.append(time.perf_counter() - start)
         start = time.perf_counter()
         HTML(string=html, base_url=BASE_URL, url_fetcher=Memory()).write_pdf()
         bare.append(time.perf_counter() - start)
-    ours_s, bare_s = statistics.median(ours), statistics.median(bare)
-    ratio = ours_s / bare_s
+        start = time.perf_counter()
+        HTML(string=html, base_url=BASE_URL, url_fetcher=Memory()).write_pdf(pdf_variant="pdf/ua-1")
+        tagged.append(time.perf_counter() - start)
+    ours_s, bare_s, tagged_s = (statistics.median(t) for t in (ours, bare, tagged))
+    ratio = ours_s / tagged_s
     print(
         f"PDF (médiane de {runs}) : rendu cotri {ours_s:.2f} s (chargement, HTML, récupérateur, "
-        f"empreinte, écriture), WeasyPrint nu {bare_s:.2f} s, ratio {ratio:.2f} "
-        f"(≤ 1,3 : {verdict(ratio <= 1.3)})"
+        f"empreinte, métadonnées, écriture) ; WeasyPrint nu, PDF/UA-1 balisé {tagged_s:.2f} s, "
+        f"non balisé {bare_s:.2f} s (coût du balisage : × {tagged_s / bare_s:.2f})\n"
+        f"  ratio cotri / WeasyPrint PDF/UA-1 nu {ratio:.2f} (≤ 1,3 : {verdict(ratio <= 1.3)}) ; "
+        f"cotri / WeasyPrint non balisé {ours_s / bare_s:.2f}"
     )
 
 
@@ -160,6 +167,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--pdf-runs", type=int, default=5)
     parser.add_argument("--keep-db", action="store_true")
+    parser.add_argument(
+        "--pdf-only", action="store_true", help="seulement le rendu PDF (ni gunicorn ni wrk)"
+    )
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="cotri-bench-fiche-"))
@@ -181,6 +191,9 @@ def main() -> None:
         print(f"Base {args.database} : création et démo…", flush=True)
         recreate_database(args.postgres, args.database)
         load_demo(env)
+        if args.pdf_only:
+            time_pdf(args.reference, args.pdf_runs)
+            return
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "cotri.wsgi:application"]

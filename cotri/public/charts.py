@@ -109,10 +109,12 @@ def progress_bar(
     text = rate(value) if value is not None else "non évaluable"
     fill = BLUE if met else f"url(#{dom_id}-h)"
     verdict = {True: "atteint", False: "non atteint", None: "non évaluable"}[met]
+    label = escape(f"Avancement {text}, seuil {rate(threshold)}, {verdict}")
     return mark_safe(  # noqa: S308 - only numbers and fixed words
         f'<svg class="cotri-bar" role="img" viewBox="0 0 {width + 2} {height}" width="{width + 2}"'
-        f' height="{height}" aria-label="Avancement {escape(text)}, seuil '
-        f'{escape(rate(threshold))}, {verdict}" xmlns="http://www.w3.org/2000/svg">'
+        f' height="{height}" aria-label="{label}" xmlns="http://www.w3.org/2000/svg">'
+        # The title is the figure's alternative text in the tagged PDF.
+        f"<title>{label}</title>"
         f'<defs><pattern id="{dom_id}-h" width="6" height="6" patternUnits="userSpaceOnUse" '
         f'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff"/>'
         f'<rect width="3" height="6" fill="{BLUE}"/></pattern></defs>'

@@ -99,10 +99,10 @@ def test_render_fiche_command_refuses_unpublished(calaisis):
 
 def test_fetcher_reads_only_the_projects_static_files():
     fetcher = StaticOnlyFetcher()
-    response = fetcher.fetch(f"{BASE_URL}static/css/fiche-pdf.css")
+    response = fetcher.fetch(f"{BASE_URL}static/css/print.css")
     assert b"@page" in response.read()
     for url in [
-        "https://example.org/static/css/fiche-pdf.css",
+        "https://example.org/static/css/print.css",
         "file:///etc/passwd",
         f"{BASE_URL}media/fiches/x.pdf",
         f"{BASE_URL}static/../cotri/settings.py",
@@ -119,6 +119,6 @@ def test_a_failed_fetch_fails_the_render(calaisis):
     )
     with pytest.raises(FicheRenderError):
         fiche_pdf_bytes(fiche, html)
-    missing = fiche_pdf_html(fiche).replace("css/fiche-pdf.css", "css/absent.css")
+    missing = fiche_pdf_html(fiche).replace("css/print.css", "css/absent.css")
     with pytest.raises(FicheRenderError):
         fiche_pdf_bytes(fiche, missing)
