@@ -20,8 +20,8 @@ from django.utils.safestring import SafeString
 from contracts.models import Contract
 from cotri.espace.bonus import BonusBlock, bonus_block
 from cotri.public.charts import progress_chart
-from funding.enums import TrancheStatus
 from french.output import format_date
+from funding.enums import TrancheStatus
 from funding.evaluations import contract_evaluation_preview, objective_rows_fr
 from funding.evaluations.output import number_fr
 from funding.models import Tranche

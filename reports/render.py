@@ -117,9 +117,8 @@ def report_docx_bytes(content: ReportContent) -> bytes:
 
     document.add_heading("Bonus de l'année 3", level=1)
     cap = bonus.evaluation.bonus_cap
-    line = (
-        f"{bonus.verdict.capitalize()} au {format_date(bonus.evaluation.as_of)} — plafond : "
-        + (f"{format_euros(cap)} au plus" if cap is not None else "inconnu")
+    line = f"{bonus.verdict.capitalize()} au {format_date(bonus.evaluation.as_of)} — plafond : " + (
+        f"{format_euros(cap)} au plus" if cap is not None else "inconnu"
     )
     if bonus.evaluation.bonus_amount is not None:
         line += f" — montant à cette date : {format_euros(bonus.evaluation.bonus_amount)}"
@@ -201,7 +200,10 @@ def report_docx_bytes(content: ReportContent) -> bytes:
         document,
         f"Versements reçus en {year}",
         ["Tranche", "Financeur", "Versée le", "Montant"],
-        [[p.label, p.funder, format_date(p.paid_on), format_euros(p.amount)] for p in content.paid_in_year]
+        [
+            [p.label, p.funder, format_date(p.paid_on), format_euros(p.amount)]
+            for p in content.paid_in_year
+        ]
         or [[f"Aucun versement reçu en {year}.", "", "", ""]],
     )
     document.add_paragraph(

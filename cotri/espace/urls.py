@@ -3,9 +3,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import bonus, evidence, imports, login, sheet_template, tokens, views, workbook
 from reports import views as reports
 
+from . import bonus, evidence, imports, login, sheet_template, tokens, views, workbook
 from .forms import PasswordResetForm, SetPasswordForm
 
 app_name = "espace"

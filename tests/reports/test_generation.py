@@ -14,14 +14,15 @@ from django.test import Client
 from django.urls import reverse
 from docx import Document
 
-from funding.evaluations import contract_evaluation_preview, objective_rows_fr
 from french.output import format_datetime, format_euros
+from funding.evaluations import contract_evaluation_preview, objective_rows_fr
 from reports.models import AnnualReport, DocumentStatus, ReportDocument
 from reports.services import report_for, report_generation_request
 from reports.tasks import generate_report_document
 
 pytestmark = pytest.mark.django_db
 END_2022 = datetime.date(2022, 12, 31)
+HIGHLIGHTS = "Charte du REGAL préparée avec les partenaires.\nDeux pistes livrées."
 
 
 def plain(text: str) -> str:
@@ -41,7 +42,7 @@ def _generate_as_chef(contract, chef, on_commit) -> ReportDocument:
         response = client.post(
             _page(contract),
             {
-                "highlights": "Charte du REGAL préparée avec les partenaires.\nDeux pistes livrées.",
+                "highlights": HIGHLIGHTS,
                 "difficulties": "Recrutement du conseiller FAIRE retardé.",
                 "outlook": "Signature du COT ENR.",
                 "action": "generate",
@@ -81,8 +82,14 @@ def test_the_calaisis_2022_report_opens_as_docx_and_pdf(
     docx = Document(io.BytesIO(_download(client, demo_calaisis, document, "docx")))
     headings = [p.text for p in docx.paragraphs if p.style.name.startswith(("Heading", "Title"))]
     assert headings[0] == "Rapport annuel d'avancement 2022"
-    for heading in ["Bonus de l'année 3", "Faits marquants", "Difficultés rencontrées",
-                    "Perspectives", "Avancement des objectifs", "Financements reçus"]:
+    for heading in [
+        "Bonus de l'année 3",
+        "Faits marquants",
+        "Difficultés rencontrées",
+        "Perspectives",
+        "Avancement des objectifs",
+        "Financements reçus",
+    ]:
         assert heading in headings
     for row in rows:
         assert any(h.startswith(f"{row['code']} — {row['title']}") for h in headings)
@@ -108,8 +115,11 @@ def test_the_calaisis_2022_report_opens_as_docx_and_pdf(
     # PDF, read back with pdftotext.
     pdf = tmp_path / "rapport.pdf"
     pdf.write_bytes(_download(client, demo_calaisis, document, "pdf"))
-    out = plain(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
-                               check=True).stdout)
+    out = plain(
+        subprocess.run(
+            ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    )
     flat = " ".join(out.split())
     assert "Rapport annuel d'avancement 2022" in flat
     assert cap in flat
@@ -129,8 +139,9 @@ def test_generation_records_its_progress_and_keeps_one_run_at_a_time(
         first = report_generation_request(report=report, by=chef_calaisis)
     first.refresh_from_db()
     assert first.status == DocumentStatus.DONE and first.progress == 100
-    running = ReportDocument.objects.create(report=report, status=DocumentStatus.RUNNING,
-                                            progress=40)
+    running = ReportDocument.objects.create(
+        report=report, status=DocumentStatus.RUNNING, progress=40
+    )
     again = report_generation_request(report=report, by=chef_calaisis)
     assert again.pk == running.pk  # no second generation while one runs
     client = Client()
@@ -154,7 +165,9 @@ def test_a_failed_generation_says_why_in_french_and_keeps_no_file(
     settings.STATIC_ROOT = None
     finders.get_finder.cache_clear()
     try:
-        document = _generate_as_chef(demo_calaisis, chef_calaisis, django_capture_on_commit_callbacks)
+        document = _generate_as_chef(
+            demo_calaisis, chef_calaisis, django_capture_on_commit_callbacks
+        )
     finally:
         finders.get_finder.cache_clear()
     assert document.status == DocumentStatus.FAILED
@@ -167,8 +180,9 @@ def test_a_failed_generation_says_why_in_french_and_keeps_no_file(
     client.force_login(chef_calaisis)
     page = client.get(_page(demo_calaisis)).content.decode()
     assert "La génération du rapport a échoué" in page
-    url = reverse("espace:annual_report_file",
-                  args=[demo_calaisis.reference, 2022, document.pk, "pdf"])
+    url = reverse(
+        "espace:annual_report_file", args=[demo_calaisis.reference, 2022, document.pk, "pdf"]
+    )
     assert client.get(url).status_code == 404
     # The texts were saved all the same (with their history).
     assert AnnualReport.objects.get(contract=demo_calaisis, year=2022).outlook
