@@ -55,3 +55,34 @@ def test_chef_writes_generates_and_downloads_the_annual_report(
     headings = [p.text for p in docx.paragraphs if p.style.name.startswith("Heading")]
     assert "Faits marquants" in headings
     assert any(p.text == "Charte du REGAL préparée avec les partenaires." for p in docx.paragraphs)
+
+
+def test_the_page_script_follows_a_running_generation_and_reloads_when_done(
+    live_server, browser, screenshot, chef_a, contract_a
+):
+    from reports.models import AnnualReport, DocumentStatus, ReportDocument
+
+    report = AnnualReport.objects.create(contract=contract_a, year=2022)
+    document = ReportDocument.objects.create(
+        report=report, status=DocumentStatus.RUNNING, progress=20
+    )
+    base = live_server.url
+    page = browser.new_page(locale="fr-FR")
+    page.goto(base + "/espace/connexion/")
+    page.get_by_label("Nom d’utilisateur").fill("chefa")
+    page.get_by_label("Mot de passe").fill("mot-de-passe-chefa")
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base + "/espace/")
+    page.goto(base + "/espace/contrats/COT-A/rapports/2022/")
+    status = page.get_by_role("status")
+    assert status.inner_text().replace("\u202f", " ") == "Génération en cours : 20 %"
+    assert _serious(page) == []
+    screenshot(page, "generation-20")
+
+    # What the task writes as it goes; the script shows it without reloading.
+    ReportDocument.objects.filter(pk=document.pk).update(progress=60)
+    page.get_by_text(re.compile("Génération en cours : 60")).wait_for(timeout=15_000)
+    screenshot(page, "generation-60")
+    ReportDocument.objects.filter(pk=document.pk).update(status=DocumentStatus.DONE, progress=100)
+    page.get_by_role("link", name="DOCX (modifiable)").wait_for(timeout=15_000)
+    screenshot(page, "generation-terminee")
