@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 
 from french.output import format_datetime, format_euros
@@ -201,3 +202,20 @@ def test_a_redelivered_task_does_not_render_again(
     document.refresh_from_db()
     assert (document.docx.name, document.pdf.name) == files
     assert settings.CELERY_TASK_ACKS_LATE
+
+
+def test_a_generation_lost_for_too_long_is_marked_failed_and_another_starts(
+    contract_a, chef_a, settings
+):
+    report = AnnualReport.objects.create(contract=contract_a, year=2022)
+    lost = ReportDocument.objects.create(report=report, status=DocumentStatus.QUEUED)
+    recent = ReportDocument.objects.create(report=report, status=DocumentStatus.RUNNING)
+    long_ago = timezone.now() - datetime.timedelta(seconds=2 * settings.CELERY_TASK_TIME_LIMIT + 1)
+    ReportDocument.objects.filter(pk=lost.pk).update(requested_at=long_ago)
+    assert report_generation_request(report=report, by=chef_a).pk == recent.pk
+    lost.refresh_from_db()
+    assert lost.status == DocumentStatus.FAILED
+    assert lost.error == "La génération n'a pas abouti dans le temps imparti : relancez-la."
+    ReportDocument.objects.filter(pk=recent.pk).update(requested_at=long_ago)
+    fresh = report_generation_request(report=report, by=chef_a)
+    assert fresh.pk not in (lost.pk, recent.pk) and fresh.status == DocumentStatus.QUEUED
