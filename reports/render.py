@@ -15,6 +15,8 @@ import cairosvg
 from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from cotri.public.context_processors import identity
@@ -98,6 +100,10 @@ def report_docx_bytes(content: ReportContent) -> bytes:
     document.core_properties.language = "fr-FR"
     document.styles["Normal"].font.name = "Marianne"
     document.styles["Normal"].font.size = Pt(10)
+    # The text's language, for the word processor's spelling and hyphenation.
+    language = OxmlElement("w:lang")
+    language.set(qn("w:val"), "fr-FR")
+    document.styles["Normal"].element.get_or_add_rPr().append(language)
     if contract.demo_data:
         notice = document.add_paragraph()
         notice.add_run("Données de démonstration").bold = True

@@ -95,6 +95,8 @@ def test_the_calaisis_2022_report_opens_as_docx_and_pdf(
     for row in rows:
         assert any(h.startswith(f"{row['code']} — {row['title']}") for h in headings)
     text = plain("\n".join(p.text for p in docx.paragraphs))
+    assert docx.core_properties.language == "fr-FR"
+    assert 'w:val="fr-FR"' in docx.styles["Normal"].element.xml
     assert "Données de démonstration" in text
     assert cap in text
     assert "Charte du REGAL préparée avec les partenaires." in text
