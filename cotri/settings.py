@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "indicators",
     "funding",
     "reporting",
+    "reports",
     "ninja",
     "cotri.api",
 ]

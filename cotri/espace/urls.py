@@ -3,6 +3,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from reports import views as reports
+
 from . import bonus, evidence, imports, login, sheet_template, tokens, views, workbook
 from .forms import PasswordResetForm, SetPasswordForm
 
@@ -21,6 +23,21 @@ urlpatterns = [
         "contrats/<slug:reference>/objectifs/<str:code>/carnet/",
         workbook.objective_workbook,
         name="workbook",
+    ),
+    path(
+        "contrats/<slug:reference>/rapports/<int:year>/",
+        reports.report_page,
+        name="annual_report",
+    ),
+    path(
+        "contrats/<slug:reference>/rapports/<int:year>/documents/<int:pk>/etat/",
+        reports.document_status,
+        name="annual_report_status",
+    ),
+    path(
+        "contrats/<slug:reference>/rapports/<int:year>/documents/<int:pk>.<str:fmt>",
+        reports.document_download,
+        name="annual_report_file",
     ),
     path("contrats/<slug:reference>/carnets/", workbook.workbook_journal, name="workbook_journal"),
     path("indicateurs/<int:pk>/", views.indicator_detail, name="indicator"),

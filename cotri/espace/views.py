@@ -30,6 +30,7 @@ from indicators.services import (
     entry_submit,
 )
 from reporting.todo import chef_todo
+from reports.content import report_years
 from territories.models import Territory
 
 from .bonus import bonus_block
@@ -136,6 +137,7 @@ def contract_detail(request, reference: str):
             "evaluation": evaluation,
             "bonus": bonus_block(contract=contract, evaluation=evaluation),
             "can_report": perms.can_report_on_contract(request.user, contract),
+            "report_years": report_years(contract),
         },
     )
 

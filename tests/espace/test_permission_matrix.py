@@ -23,6 +23,7 @@ from exchange.opendata_files import opendata_generate
 from indicators.enums import EntryStatus
 from indicators.models import Evidence
 from reporting.services import campaign_open
+from reports.models import AnnualReport, DocumentStatus, ReportDocument
 from tests.factories import ProgressEntryFactory
 
 PERSONAS = ("anonymous", "chef_a", "chef_b", "reader", "officer", "superuser")
@@ -75,6 +76,20 @@ MATRIX = {
     ),
     "espace:workbook_journal": (
         lambda o: [o["contract"].reference],
+        {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
+    # The annual report (reports/): every member and officer reads and downloads; the
+    # territory's chefs de projet write its texts and generate it (an empty POST saves them).
+    "espace:annual_report": (
+        lambda o: [o["contract"].reference, 2022],
+        {"GET": TERRITORY_A, "POST": _row(302, 302, 404, 403, 403, 403)},
+    ),
+    "espace:annual_report_status": (
+        lambda o: [o["contract"].reference, 2022, o["annual_document"].pk],
+        {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
+    ),
+    "espace:annual_report_file": (
+        lambda o: [o["contract"].reference, 2022, o["annual_document"].pk, "pdf"],
         {"GET": TERRITORY_A, "POST": SIGN_IN_THEN_405},
     ),
     "espace:indicator": (lambda o: [o["indicator"].pk], {"GET": TERRITORY_A, "POST": REPORT_ON_A}),
@@ -286,7 +301,12 @@ def objects(indicator_a, chef_a, officer):
     evidence = Evidence.objects.create(
         entry=entry, file=ContentFile(b"%PDF-1.4", name="pv.pdf"), original_name="pv.pdf"
     )
+    report = AnnualReport.objects.create(contract=indicator_a.objective.contract, year=2022)
+    document = ReportDocument(report=report, status=DocumentStatus.DONE, progress=100)
+    document.pdf.save("rapport.pdf", ContentFile(b"%PDF-1.7"), save=False)
+    document.save()
     return {
+        "annual_document": document,
         "contract": indicator_a.objective.contract,
         "indicator": indicator_a,
         "entry": entry,
