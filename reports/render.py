@@ -1,5 +1,6 @@
-"""The annual report as files: an editable DOCX (python-docx) and a PDF (WeasyPrint) with the
-fiche's print stylesheet. Both take a ``ReportContent`` and return bytes; nothing is stored here.
+"""The annual report as files: an editable DOCX (python-docx) and a tagged PDF with the fiche's
+layout (``cotri.public.pdf.pdf_render``). Both take a ``ReportContent`` and return bytes;
+nothing is stored here.
 
 The DOCX cannot hold SVG: each chart is converted to PNG with CairoSVG, and its text
 alternative (the SVG's ``<desc>``) is the picture's description.
@@ -12,15 +13,13 @@ import re
 from html import unescape
 
 import cairosvg
-from django.template.loader import render_to_string
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from cotri.public.context_processors import identity
-from cotri.public.pdf import BASE_URL, StaticOnlyFetcher
+from cotri.public.pdf import PdfMetadata, pdf_render
 from french.output import format_date, format_euros, format_year
 
 from .content import ReportContent
@@ -35,12 +34,29 @@ def report_title(content: ReportContent) -> str:
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def report_pdf_bytes(content: ReportContent) -> bytes:
-    """The PDF (raises cotri.public.pdf.FicheRenderError when a stylesheet cannot be read)."""
-    from weasyprint import HTML  # imported with the fiche's warnings filter by cotri.public.pdf
+def report_pdf_metadata(content: ReportContent) -> PdfMetadata:
+    """Title « Rapport annuel d'avancement 2022 — <territoire> — <référence> »; the data are the
+    values validated by the end of the report's year."""
+    contract = content.contract
+    return PdfMetadata(
+        title=f"{report_title(content)} — {contract.territory.name} — {contract.reference}",
+        kind=f"rapport annuel {format_year(content.year)}",
+        reference=contract.reference,
+        data_date=content.end,
+        subject=(
+            f"Avancement du contrat {contract.reference} ({contract.territory.name}) en "
+            f"{format_year(content.year)} et depuis son début"
+        ),
+        keywords=("rapport annuel d'avancement", "rapport de phase", contract.territory.name),
+    )
 
-    html = render_to_string("espace/report_pdf.html", {"r": content, **identity(None)})
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf()
+
+def report_pdf_bytes(content: ReportContent) -> bytes:
+    """The tagged PDF/UA-1 document with the fiche's layout (``cotri.public.pdf.pdf_render``;
+    raises ``cotri.public.pdf.FicheRenderError`` when a stylesheet cannot be read)."""
+    return pdf_render(
+        "espace/report_pdf.html", {"r": content}, metadata=report_pdf_metadata(content)
+    )
 
 
 # --- DOCX ----------------------------------------------------------------------------------------

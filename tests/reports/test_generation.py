@@ -175,7 +175,7 @@ def test_a_failed_generation_says_why_in_french_and_keeps_no_file(
         finders.get_finder.cache_clear()
     assert document.status == DocumentStatus.FAILED
     assert document.error.startswith("La génération du rapport a échoué : ")
-    assert "css/fiche-pdf.css" in document.error
+    assert "css/print.css" in document.error
     assert not document.docx and not document.pdf
     folder = Path(settings.MEDIA_ROOT) / "rapports"
     assert not folder.exists() or not any(folder.iterdir())
