@@ -1,0 +1,245 @@
+"""Where a territory stands among similar engaged territories, per catalogue indicator (ADR 0017).
+
+For each catalogue indicator (an ``Indicator`` linked to an ``IndicatorDefinition``) of a fiche's
+contract, the fiche shows the territory's validated level per 10 000 inhabitants, its place
+among the engaged territories of the same kind (« 3ᵉ sur 7 », from the highest value down) and
+the regional median of those values — only when at least three territories report it.
+
+- **Engaged**: a published contract whose status is signed or active (``ENGAGED_STATUSES``);
+  closed, terminated and draft contracts are not compared, and the fiche of a contract that is
+  not engaged says so.
+- **Same kind**: the same ``Territory.kind`` (EPCI, groupement, commune…): a CA is compared with
+  a CC, a Pays with a PETR or a syndicat mixte — per inhabitant, their size does not matter.
+- **Reports**: a contract reports a catalogue indicator when one of its indicators linked to it
+  has a validated value dated on or before the contract's default date (the earlier of today and
+  its end); drafts, submitted and returned values never count.
+- **Level**: the rules' validated level at the contract's default date
+  (``indicators.levels.validated_level``), summed over the contract's indicators linked to the
+  same definition that have a validated value (as the overview's catalogue totals sum them).
+- **Population**: the one the fiche shows, the contract's reference population, else the
+  territory's population municipale; a contract without either is not compared.
+- A territory with several engaged contracts reporting the indicator counts once: with the
+  fiche's contract on its own fiche, else with its latest contract (latest start, then latest
+  created).
+
+Everything is read in one aggregate query per fiche, whatever the number of contracts.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
+
+from contracts.enums import ContractStatus
+from contracts.models import Contract
+from french.output import format_rank
+from indicators.levels import LEVEL_FIELD, has_validated_value, validated_level
+from indicators.models import Indicator, IndicatorDefinition
+from territories.enums import TerritoryKind
+
+ENGAGED_STATUSES = (ContractStatus.SIGNED, ContractStatus.ACTIVE)
+PER_INHABITANTS = 10_000
+MIN_TERRITORIES = 3
+SHOWN_STEP = Decimal("0.01")  # values are shown to the hundredth (ranks use exact values)
+
+KIND_LABELS = {
+    TerritoryKind.REGION: "régions",
+    TerritoryKind.DEPARTEMENT: "départements",
+    TerritoryKind.EPCI: "EPCI",
+    TerritoryKind.COMMUNE: "communes",
+    TerritoryKind.GROUPEMENT: "groupements : pays, PETR, syndicats mixtes, PNR",
+}
+
+FEW_TERRITORIES = "comparaison indisponible (moins de trois territoires)"
+NO_POPULATION = "comparaison indisponible (population du territoire non renseignée)"
+NO_VALUE = "comparaison indisponible (aucune valeur validée pour ce territoire)"
+
+
+@dataclass(frozen=True)
+class Reported:
+    """One engaged contract's validated level of one catalogue indicator."""
+
+    contract_id: int
+    territory_id: int
+    start: date | None
+    population: int | None
+    level: Decimal
+    demo: bool
+
+    @property
+    def per_inhabitants(self) -> Decimal | None:
+        """Level per ``PER_INHABITANTS`` inhabitants (exact Decimal), None without population."""
+        if not self.population:
+            return None
+        return self.level * PER_INHABITANTS / Decimal(self.population)
+
+
+@dataclass(frozen=True)
+class ComparisonRow:
+    """One catalogue indicator on one fiche; values per ``PER_INHABITANTS`` inhabitants."""
+
+    definition: IndicatorDefinition
+    value: Decimal | None  # this territory's, None without population
+    median: Decimal | None  # of the compared territories (this one included)
+    rank: int | None  # 1 for the highest value
+    tied: bool  # another territory has exactly the same value
+    count: int  # territories compared (this one included)
+    demo: bool  # a compared value is demonstration data
+    reason: str = ""  # why the comparison is not shown (French), "" when it is
+
+    @property
+    def available(self) -> bool:
+        return not self.reason
+
+    @property
+    def value_shown(self) -> Decimal | None:
+        return _shown(self.value)
+
+    @property
+    def median_shown(self) -> Decimal | None:
+        return _shown(self.median)
+
+    @property
+    def rank_text(self) -> str:
+        """« 3ᵉ sur 7 » (empty when unavailable)."""
+        return format_rank(self.rank, self.count, tied=self.tied) if self.available else ""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What the fiche shows under « Comparaison avec les territoires similaires »."""
+
+    engaged: bool  # the fiche's contract is engaged (else ``rows`` is empty)
+    kind: str  # TerritoryKind value
+    rows: list[ComparisonRow] = field(default_factory=list)
+
+    @property
+    def kind_label(self) -> str:
+        """« EPCI », « groupements (pays, PETR, syndicats mixtes, parcs naturels régionaux) »."""
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def per(self) -> int:
+        return PER_INHABITANTS
+
+    @property
+    def demo(self) -> bool:
+        return any(row.demo for row in self.rows if row.available)
+
+
+def _shown(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(SHOWN_STEP, rounding=ROUND_HALF_UP)
+
+
+def engaged_contracts():
+    """The contracts compared: published, signed or active (a queryset)."""
+    return Contract.objects.published().filter(status__in=ENGAGED_STATUSES)
+
+
+def comparisons_read(contract_ids: Iterable[int]) -> bool:
+    """Whether the validated values of these contracts may show in comparisons (one of them is
+    engaged and has a catalogue indicator): one query."""
+    return Indicator.objects.filter(
+        objective__contract__in=engaged_contracts().filter(pk__in=list(contract_ids)),
+        definition__isnull=False,
+    ).exists()
+
+
+def catalogue_levels(
+    kind: str, definition_ids: Iterable[int], today: date
+) -> dict[int, list[Reported]]:
+    """Per definition id, the levels of the engaged contracts of territories of ``kind``: one
+    aggregate query (``today`` is the local date; each contract counts at its default date)."""
+    rows = (
+        Indicator.objects.filter(
+            definition_id__in=list(definition_ids),
+            objective__contract__in=engaged_contracts().filter(territory__kind=kind),
+        )
+        .filter(has_validated_value(today))
+        .annotate(level=validated_level(today))
+        .values(
+            "definition_id",
+            contract=F("objective__contract_id"),
+            territory=F("objective__contract__territory_id"),
+            start=F("objective__contract__start"),
+            inhabitants=Coalesce(
+                "objective__contract__population", "objective__contract__territory__population"
+            ),
+            demo=F("objective__contract__demo_data"),
+        )
+        .annotate(total=Sum("level", output_field=LEVEL_FIELD))
+        .order_by()
+    )
+    found: dict[int, list[Reported]] = defaultdict(list)
+    for row in rows:
+        found[row["definition_id"]].append(
+            Reported(
+                contract_id=row["contract"],
+                territory_id=row["territory"],
+                start=row["start"],
+                population=row["inhabitants"],
+                level=Decimal(row["total"]),
+                demo=row["demo"],
+            )
+        )
+    return found
+
+
+def compare(
+    definition: IndicatorDefinition,
+    contract_id: int,
+    territory_id: int,
+    reported: list[Reported],
+) -> ComparisonRow:
+    """The row of a contract (of ``territory_id``) among ``reported`` (the definition's levels):
+    one value per territory, the contract's own for its territory; pure."""
+    own = next((r for r in reported if r.contract_id == contract_id), None)
+    latest: dict[int, Reported] = {}
+    for item in sorted(reported, key=lambda r: (r.start or date.min, r.contract_id)):
+        if item.territory_id != territory_id and item.per_inhabitants is not None:
+            latest[item.territory_id] = item  # a later contract replaces an earlier one
+    value = None if own is None else own.per_inhabitants
+    if value is None:
+        reason = NO_VALUE if own is None else NO_POPULATION
+        return ComparisonRow(definition, None, None, None, False, len(latest), False, reason)
+    compared = [own, *latest.values()]
+    values = [item.per_inhabitants for item in compared]
+    others = values[1:]
+    return ComparisonRow(
+        definition=definition,
+        value=value,
+        median=statistics.median(values),
+        rank=1 + sum(1 for v in others if v > value),
+        tied=value in others,
+        count=len(values),
+        demo=any(item.demo for item in compared),
+        reason="" if len(values) >= MIN_TERRITORIES else FEW_TERRITORIES,
+    )
+
+
+def fiche_comparison(
+    contract: Contract, definitions: Iterable[IndicatorDefinition], today: date
+) -> Comparison | None:
+    """The comparison of a contract's catalogue indicators (``definitions``: those its
+    indicators link to), ordered by label; None when it has none. One query, none when the
+    contract is not engaged."""
+    definitions = sorted(set(definitions), key=lambda d: (d.label, d.pk))
+    if not definitions:
+        return None
+    kind = contract.territory.kind
+    engaged = contract.published and contract.status in ENGAGED_STATUSES
+    if not engaged:
+        return Comparison(engaged=False, kind=kind)
+    levels = catalogue_levels(kind, [d.pk for d in definitions], today)
+    rows = [
+        compare(definition, contract.pk, contract.territory_id, levels.get(definition.pk, []))
+        for definition in definitions
+    ]
+    return Comparison(engaged=True, kind=kind, rows=rows)
