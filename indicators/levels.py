@@ -37,13 +37,11 @@ LEVEL_FIELD = DecimalField(max_digits=30, decimal_places=4)
 
 def _counted(today: date) -> QuerySet[ProgressEntry]:
     """The validated entries of the outer ``Indicator`` dated on or before its contract's
-    default date."""
+    default date (the outer query's contract end; no join in the subquery: one range of the
+    (indicator, status, date) index)."""
     return ProgressEntry.objects.filter(
         indicator=OuterRef("pk"), status=EntryStatus.VALIDATED, date__lte=today
-    ).filter(
-        Q(indicator__objective__contract__end__isnull=True)
-        | Q(date__lte=OuterRef("objective__contract__end"))
-    )
+    ).filter(Q(date__lte=Coalesce(OuterRef("objective__contract__end"), Value(today))))
 
 
 def has_validated_value(today: date) -> Exists:

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from contracts.models import Contract
+from cotri.public.compare import COMPARE_GEN_KEY, new_comparison_generation
 from cotri.public.context_processors import identity
 from cotri.public.fiche import load_fiche, published_contract
 from french.output import format_iso_date
@@ -92,15 +93,8 @@ def _entry_key(kind: str, reference: str) -> str:
     return f"cotri:fiche:{kind}:{reference}:{day}:{CODE_VERSION}"
 
 
-COMPARE_GEN_KEY = "cotri:fiche:compare-gen"
-
-
 def _new_generation(contract_id: int) -> None:
     cache.set(_gen_key(contract_id), uuid.uuid4().hex, timeout=None)
-
-
-def _new_comparison_generation() -> None:
-    cache.set(COMPARE_GEN_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def bump_fiche_generation(contract_id: int) -> None:
@@ -113,8 +107,8 @@ def bump_fiche_generation(contract_id: int) -> None:
 def bump_comparison_generation() -> None:
     """Invalidate every cached fiche's comparison with similar territories: now and again after
     the commit (as ``bump_fiche_generation``)."""
-    _new_comparison_generation()
-    transaction.on_commit(_new_comparison_generation)
+    new_comparison_generation()
+    transaction.on_commit(new_comparison_generation)
 
 
 def _combined(found: dict, contract_id: int) -> str | None:

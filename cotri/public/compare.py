@@ -22,18 +22,27 @@ the regional median of those values — only when at least three territories rep
   fiche's contract on its own fiche, else with its latest contract (latest start, then latest
   created).
 
-Everything is read in one aggregate query per fiche, whatever the number of contracts.
+The levels of every engaged territory of a kind are read in one aggregate query
+(``catalogue_levels``), whatever the number of contracts, and kept as a table in Django's cache
+(``comparison_table``) under the **comparison generation** (``cotri:fiche:compare-gen``), which
+the signals bump on whatever changes a comparison (cotri/public/signals.py): a fiche built after
+a validation anywhere reads a fresh table, the next ones reuse it. One builder at a time: the
+others wait for its table (at most ``BUILD_WAIT`` seconds, then build their own).
 """
 
 from __future__ import annotations
 
 import statistics
+import time
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
@@ -152,14 +161,12 @@ def comparisons_read(contract_ids: Iterable[int]) -> bool:
     ).exists()
 
 
-def catalogue_levels(
-    kind: str, definition_ids: Iterable[int], today: date
-) -> dict[int, list[Reported]]:
+def catalogue_levels(kind: str, today: date) -> dict[int, list[Reported]]:
     """Per definition id, the levels of the engaged contracts of territories of ``kind``: one
     aggregate query (``today`` is the local date; each contract counts at its default date)."""
     rows = (
         Indicator.objects.filter(
-            definition_id__in=list(definition_ids),
+            definition__isnull=False,
             objective__contract__in=engaged_contracts().filter(territory__kind=kind),
         )
         .filter(has_validated_value(today))
@@ -189,7 +196,58 @@ def catalogue_levels(
                 demo=row["demo"],
             )
         )
-    return found
+    return dict(found)
+
+
+COMPARE_GEN_KEY = "cotri:fiche:compare-gen"
+BUILD_WAIT = 30  # seconds a fiche waits for another process's table before building its own
+
+# Tables this process read or built, by key, until the fiche cache's time-to-live.
+_LOCAL: dict[str, tuple[float, dict[int, list[Reported]]]] = {}
+
+
+def new_comparison_generation() -> None:
+    cache.set(COMPARE_GEN_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def comparison_generation() -> str | None:
+    """The current comparison generation (a random token; started when unset), None when the
+    cache is unreachable."""
+    generation = cache.get(COMPARE_GEN_KEY)
+    if generation is None:
+        cache.add(COMPARE_GEN_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(COMPARE_GEN_KEY)
+    return generation
+
+
+def _timeout() -> int:
+    return int(getattr(settings, "COTRI_FICHE_CACHE_SECONDS", 300))
+
+
+def comparison_table(kind: str, today: date) -> dict[int, list[Reported]]:
+    """``catalogue_levels(kind, today)``, from this process or the shared cache when built under
+    the current comparison generation (read before the data), else built (one query) and
+    stored; built every time when the cache is unreachable."""
+    generation = comparison_generation()
+    if generation is None:
+        return catalogue_levels(kind, today)
+    key = f"cotri:fiche:compare-table:{kind}:{today.isoformat()}:{generation}"
+    deadline, table = _LOCAL.get(key, (0.0, None))
+    if table is not None and time.monotonic() < deadline:
+        return table
+    table = cache.get(key)
+    if table is None and not cache.add(f"{key}:building", 1, timeout=BUILD_WAIT):
+        waited = time.monotonic() + BUILD_WAIT
+        while table is None and time.monotonic() < waited:  # another process builds it
+            time.sleep(0.05)
+            table = cache.get(key)
+    if table is None:
+        table = catalogue_levels(kind, today)
+        cache.set(key, table, timeout=_timeout())
+    if len(_LOCAL) >= 64:  # older generations and days
+        _LOCAL.clear()
+    _LOCAL[key] = (time.monotonic() + _timeout(), table)
+    return table
 
 
 def compare(
@@ -228,8 +286,8 @@ def fiche_comparison(
     contract: Contract, definitions: Iterable[IndicatorDefinition], today: date
 ) -> Comparison | None:
     """The comparison of a contract's catalogue indicators (``definitions``: those its
-    indicators link to), ordered by label; None when it has none. One query, none when the
-    contract is not engaged."""
+    indicators link to), ordered by label; None when it has none. At most one query (none when
+    the table is cached or the contract is not engaged)."""
     definitions = sorted(set(definitions), key=lambda d: (d.label, d.pk))
     if not definitions:
         return None
@@ -237,7 +295,7 @@ def fiche_comparison(
     engaged = contract.published and contract.status in ENGAGED_STATUSES
     if not engaged:
         return Comparison(engaged=False, kind=kind)
-    levels = catalogue_levels(kind, [d.pk for d in definitions], today)
+    levels = comparison_table(kind, today)
     rows = [
         compare(definition, contract.pk, contract.territory_id, levels.get(definition.pk, []))
         for definition in definitions
