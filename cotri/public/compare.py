@@ -81,13 +81,12 @@ class Reported:
     population: int | None
     level: Decimal
     demo: bool
+    per_inhabitants: Decimal | None = None  # level per PER_INHABITANTS inhabitants
 
-    @property
-    def per_inhabitants(self) -> Decimal | None:
-        """Level per ``PER_INHABITANTS`` inhabitants (exact Decimal), None without population."""
-        if not self.population:
-            return None
-        return self.level * PER_INHABITANTS / Decimal(self.population)
+    def __post_init__(self) -> None:
+        if self.population:  # computed once, when the table is built
+            value = self.level * PER_INHABITANTS / Decimal(self.population)
+            object.__setattr__(self, "per_inhabitants", value)
 
 
 @dataclass(frozen=True)
@@ -250,6 +249,10 @@ def comparison_table(kind: str, today: date) -> dict[int, list[Reported]]:
     return table
 
 
+def _later(item: Reported, other: Reported) -> bool:
+    return (item.start or date.min, item.contract_id) > (other.start or date.min, other.contract_id)
+
+
 def compare(
     definition: IndicatorDefinition,
     contract_id: int,
@@ -260,9 +263,12 @@ def compare(
     one value per territory, the contract's own for its territory; pure."""
     own = next((r for r in reported if r.contract_id == contract_id), None)
     latest: dict[int, Reported] = {}
-    for item in sorted(reported, key=lambda r: (r.start or date.min, r.contract_id)):
-        if item.territory_id != territory_id and item.per_inhabitants is not None:
-            latest[item.territory_id] = item  # a later contract replaces an earlier one
+    for item in reported:  # a later contract of a territory replaces an earlier one
+        if item.territory_id == territory_id or item.per_inhabitants is None:
+            continue
+        known = latest.get(item.territory_id)
+        if known is None or _later(item, known):
+            latest[item.territory_id] = item
     value = None if own is None else own.per_inhabitants
     if value is None:
         reason = NO_VALUE if own is None else NO_POPULATION
