@@ -151,6 +151,11 @@ def engaged_contracts():
     return Contract.objects.published().filter(status__in=ENGAGED_STATUSES)
 
 
+def is_engaged(contract: Contract) -> bool:
+    """Whether the contract is compared (and its fiche shows the comparison)."""
+    return contract.published and contract.status in ENGAGED_STATUSES
+
+
 def comparisons_read(contract_ids: Iterable[int]) -> bool:
     """Whether the validated values of these contracts may show in comparisons (one of them is
     engaged and has a catalogue indicator): one query."""
@@ -298,8 +303,7 @@ def fiche_comparison(
     if not definitions:
         return None
     kind = contract.territory.kind
-    engaged = contract.published and contract.status in ENGAGED_STATUSES
-    if not engaged:
+    if not is_engaged(contract):
         return Comparison(engaged=False, kind=kind)
     levels = comparison_table(kind, today)
     rows = [

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from contracts.enums import ContractStatus
-from contracts.models import Contract
+from contracts.enums import ContractStatus, MembershipRole
+from contracts.models import Contract, ProjectMembership
 from cotri.public.compare import FEW_TERRITORIES, NO_VALUE, fiche_comparison
 from cotri.public.fiche import load_fiche
 from cotri.public.pdf import fiche_pdf_bytes
@@ -291,3 +291,69 @@ def test_the_pdf_shows_the_comparison(cycling):
     text = " ".join(pdf_text(fiche_pdf_bytes(load_fiche(first))).split())
     assert SECTION in text
     assert "2ᵉ sur 3" in text and "15,5" in text
+
+
+def chef_of(django_user_model, territory, name: str):
+    user = django_user_model.objects.create_user(name, password="x")
+    ProjectMembership.objects.create(
+        user=user, territory=territory, role=MembershipRole.PROJECT_LEAD
+    )
+    return user
+
+
+def test_the_api_gives_the_comparison_to_every_reader_of_the_contract(
+    cycling, officer, django_user_model
+):
+    first = engaged(cycling, "20", "11", population=20_000)
+    other = engaged(cycling, "12")
+    engaged(cycling, "80", population=40_000)
+    hidden = engaged(cycling, "50", published=False)
+    url = f"/api/contracts/{first.reference}/comparison"
+    expected = {
+        "contract": first.reference,
+        "territory_kind": "epci",
+        "engaged": True,
+        "per_inhabitants": 10000,
+        "minimum_territories": 3,
+        "indicators": [
+            {
+                "definition": "km-amenagements-cyclables",
+                "label": "Aménagements cyclables réalisés",
+                "unit": "km",
+                "available": True,
+                "value": "15.5",
+                "median": "15.5",
+                "rank": 2,
+                "territories": 3,
+                "reason": None,
+                "demonstration": False,
+            }
+        ],
+    }
+    readers = {
+        "anonyme": None,
+        "chef du contrat": chef_of(django_user_model, first.territory, "chef"),
+        "chef d'un autre territoire": chef_of(django_user_model, other.territory, "autre"),
+        "agent": officer,
+    }
+    for name, user in readers.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200, name
+        assert response.json() == expected, name
+        hidden_response = client.get(f"/api/contracts/{hidden.reference}/comparison")
+        if user is officer:  # officers read unpublished contracts: never compared
+            data = hidden_response.json()
+            assert data["engaged"] is False and data["indicators"] == []
+        else:
+            assert hidden_response.status_code == 404, name
+
+
+def test_the_api_says_why_a_comparison_is_unavailable(cycling):
+    first = engaged(cycling, "5")
+    engaged(cycling, "6")
+    (row,) = Client().get(f"/api/contracts/{first.reference}/comparison").json()["indicators"]
+    assert row["available"] is False and row["value"] is None and row["territories"] == 2
+    assert row["reason"] == FEW_TERRITORIES
