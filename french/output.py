@@ -119,6 +119,15 @@ def format_count(count: int, singular: str, plural: str | None = None) -> str:
     return f"{format_number(count)} {agree(count, singular, plural)}"
 
 
+def format_rank(rank: int, count: int, *, tied: bool = False) -> str:
+    """« 1ᵉʳ sur 7 », « 3ᵉ sur 7 », « 2ᵉ ex aequo sur 7 »: a place in a ranking (of territories,
+    masculine), with Unicode superscripts as the Imprimerie nationale writes them."""
+    if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
+        raise ValueError(f"rank must be a positive int, got {rank!r}")
+    ordinal = "1ᵉʳ" if rank == 1 else f"{format_year(rank)}ᵉ"
+    return f"{ordinal}{' ex aequo' if tied else ''} sur {format_number(count)}"
+
+
 # --- Dates and instants ---------------------------------------------------------------------------
 
 

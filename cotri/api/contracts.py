@@ -3,10 +3,17 @@
 from datetime import date
 
 from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
 from ninja import Query, Router
 from ninja.pagination import paginate
 
 from contracts.enums import ContractStatus
+from cotri.public.compare import (
+    MIN_TERRITORIES,
+    PER_INHABITANTS,
+    fiche_comparison,
+    is_engaged,
+)
 from exchange.documents.exporter import contract_document_export, plain
 from funding.evaluations import (
     contract_evaluation_preview,
@@ -14,11 +21,12 @@ from funding.evaluations import (
     evaluation_to_public_json,
 )
 from indicators.enums import EntryStatus
-from indicators.models import Objective
+from indicators.models import IndicatorDefinition, Objective
 from indicators.perms import is_officer
 
 from .pagination import Pagination
 from .schemas import (
+    ComparisonOut,
     ContractDocumentOut,
     ContractSummaryOut,
     ErrorOut,
@@ -145,6 +153,47 @@ def contract_objectives(request, reference: str):
             }
         )
     return {"contract": contract.reference, "as_of": evaluation["as_of"], "objectives": result}
+
+
+@router.get(
+    "/{reference}/comparison",
+    response={200: ComparisonOut, 404: ErrorOut},
+    summary="Comparaison avec les territoires similaires",
+    description=(
+        "Pour chaque indicateur du catalogue du contrat : niveau validé pour 10 000 habitants, "
+        "médiane et rang parmi les territoires du même type engagés dans un contrat publié signé "
+        "ou en cours ; disponible à partir de trois territoires (comme sur la fiche)."
+    ),
+)
+def contract_comparison(request, reference: str):
+    contract = contract_or_404(request.user, reference)
+    definitions = IndicatorDefinition.objects.filter(
+        indicators__objective__contract=contract
+    ).distinct()
+    comparison = fiche_comparison(contract, list(definitions), timezone.localdate())
+    rows = comparison.rows if comparison else []
+    return {
+        "contract": contract.reference,
+        "territory_kind": contract.territory.kind,
+        "engaged": is_engaged(contract),
+        "per_inhabitants": PER_INHABITANTS,
+        "minimum_territories": MIN_TERRITORIES,
+        "indicators": [
+            {
+                "definition": row.definition.code,
+                "label": row.definition.label,
+                "unit": row.definition.unit,
+                "available": row.available,
+                "value": plain(row.value_shown) if row.available else None,
+                "median": plain(row.median_shown) if row.available else None,
+                "rank": row.rank if row.available else None,
+                "territories": row.count,
+                "reason": row.reason or None,
+                "demonstration": row.demo,
+            }
+            for row in rows
+        ],
+    }
 
 
 def _legacy_error(message: str, status: int) -> JsonResponse:

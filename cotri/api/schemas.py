@@ -97,3 +97,28 @@ class LegacyErrorOut(Schema):
     """The evaluation endpoint's error body, kept as it was before the API moved to ninja."""
 
     erreur: str
+
+
+class ComparedIndicatorOut(Schema):
+    """One catalogue indicator against similar territories (ADR 0017); values per
+    ``per_inhabitants`` inhabitants, decimal strings to the hundredth."""
+
+    definition: str
+    label: str
+    unit: str
+    available: bool
+    value: str | None
+    median: str | None
+    rank: int | None
+    territories: int
+    reason: str | None
+    demonstration: bool
+
+
+class ComparisonOut(Schema):
+    contract: str
+    territory_kind: str
+    engaged: bool
+    per_inhabitants: int
+    minimum_territories: int
+    indicators: list[ComparedIndicatorOut]

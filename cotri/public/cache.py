@@ -6,7 +6,10 @@ this process holds the entry, else one or two reads of these keys:
 - ``cotri:fiche:page:<reference>:<date>:<code version>`` → the rendered body and the territory's
   name, with the contract's id and the generation they were built under (``…:html:…``: the
   whole page for visitors without session; ``…:public:…``: only the id, for the stored PDF);
-- ``cotri:fiche:gen:<contract id>`` → the contract's current generation (a random token).
+- ``cotri:fiche:gen:<contract id>`` → the contract's current generation (a random token);
+- ``cotri:fiche:compare-gen`` → the generation of the comparisons with similar territories
+  (compare.py, ADR 0017), which read *other* contracts' validated values: an entry is current
+  when both tokens are those it was built under (read together, one round trip).
 
 The signals that re-render the PDF (cotri/public/signals.py) also call ``bump_fiche_generation``
 on any change to what the fiche shows (data, status, publication, evaluation, funding): the
@@ -16,6 +19,8 @@ database, and bumped again after the commit, so a page built from data read befo
 never served under the generation of the committed data. The date is in the key (the fiche's
 « as of » date moves with the calendar); inputs no signal reports (territory names and
 populations, programme, referential) are bounded by ``COTRI_FICHE_CACHE_SECONDS``.
+``bump_comparison_generation`` is called on what changes a comparison (a catalogue indicator's
+validated value, a contract's status or population, an indicator, a bulk import).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from contracts.models import Contract
+from cotri.public.compare import COMPARE_GEN_KEY, new_comparison_generation
 from cotri.public.context_processors import identity
 from cotri.public.fiche import load_fiche, published_contract
 from french.output import format_iso_date
@@ -46,6 +52,8 @@ from french.output import format_iso_date
 _SOURCES = [
     "cotri/public/fiche.py",
     "cotri/public/charts.py",
+    "cotri/public/compare.py",
+    "templates/public/_fiche_compare.html",
     "templates/public/_fiche_body.html",
     "templates/public/fiche.html",
     "templates/base.html",
@@ -96,12 +104,30 @@ def bump_fiche_generation(contract_id: int) -> None:
     transaction.on_commit(lambda: _new_generation(contract_id))
 
 
-def _current_generation(contract_id: int) -> str:
-    key = _gen_key(contract_id)
-    generation = cache.get(key)
-    if generation is None:  # never set, or evicted: start a new one
-        cache.add(key, uuid.uuid4().hex, timeout=None)
-        generation = cache.get(key)
+def bump_comparison_generation() -> None:
+    """Invalidate every cached fiche's comparison with similar territories: now and again after
+    the commit (as ``bump_fiche_generation``)."""
+    new_comparison_generation()
+    transaction.on_commit(new_comparison_generation)
+
+
+def _combined(found: dict, contract_id: int) -> str | None:
+    """The generation an entry must carry, from a ``get_many`` of both keys (None if unset)."""
+    own, compared = found.get(_gen_key(contract_id)), found.get(COMPARE_GEN_KEY)
+    return None if own is None or compared is None else f"{own}:{compared}"
+
+
+def _generation(contract_id: int) -> str | None:
+    """The contract's current generation (both tokens, one round trip), None when unset."""
+    return _combined(cache.get_many([_gen_key(contract_id), COMPARE_GEN_KEY]), contract_id)
+
+
+def _current_generation(contract_id: int) -> str | None:
+    generation = _generation(contract_id)
+    if generation is None:  # never set, or evicted: start new ones
+        cache.add(_gen_key(contract_id), uuid.uuid4().hex, timeout=None)
+        cache.add(COMPARE_GEN_KEY, uuid.uuid4().hex, timeout=None)
+        generation = _generation(contract_id)
     return generation
 
 
@@ -139,18 +165,18 @@ def _cached[T](kind: str, reference: str, build: Callable[[str], tuple[T, int]])
     known = _CONTRACT_IDS.get(reference)
     deadline, local = _LOCAL.get(key, (0.0, None))
     fresh = local is not None and local["contract_id"] == known and time.monotonic() < deadline
-    if fresh and cache.get(_gen_key(known)) == local["generation"]:
+    if fresh and _generation(known) == local["generation"]:
         return local["value"]
     if known is not None:  # another process may have stored the current one
-        found = cache.get_many([key, _gen_key(known)])
+        found = cache.get_many([key, _gen_key(known), COMPARE_GEN_KEY])
         entry = found.get(key)
         current = entry is not None and entry["contract_id"] == known
-        if current and found.get(_gen_key(known)) == entry["generation"]:
+        if current and _combined(found, known) == entry["generation"]:
             _remember(key, reference, entry)
             return entry["value"]
     else:
         entry = cache.get(key)
-        if entry is not None and cache.get(_gen_key(entry["contract_id"])) == entry["generation"]:
+        if entry is not None and _generation(entry["contract_id"]) == entry["generation"]:
             _remember(key, reference, entry)
             return entry["value"]
     contract_id = Contract.objects.filter(reference=reference).values_list("pk", flat=True).first()

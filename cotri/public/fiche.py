@@ -19,6 +19,7 @@ from django.utils.safestring import SafeString
 
 from contracts.models import Contract, GovernanceBody, Incontournable
 from cotri.public.charts import actor_map, progress_bar, progress_chart
+from cotri.public.compare import Comparison, fiche_comparison
 from funding.evaluations import evaluation_is_public
 from funding.evaluations.loading import contract_rule, default_as_of
 from funding.models import Evaluation, Tranche
@@ -87,6 +88,8 @@ class Fiche:
     data_date: date | None
     population: int | None = None
     population_vintage: int | None = None
+    # catalogue indicators against similar territories (compare.py); None without any
+    comparison: Comparison | None = None
     extra: dict = field(default_factory=dict)
 
     @property
@@ -231,6 +234,9 @@ def load_fiche(contract: Contract, *, today: date | None = None) -> Fiche:
         else []
     )
     dates = [i.last_date for o in views for i in o.indicators if i.last_date]
+    definitions = [
+        i.indicator.definition for o in views for i in o.indicators if i.indicator.definition_id
+    ]
     return Fiche(
         contract=contract,
         territory=territory,
@@ -248,4 +254,5 @@ def load_fiche(contract: Contract, *, today: date | None = None) -> Fiche:
         population_vintage=(
             contract.population_vintage if contract.population else territory.population_vintage
         ),
+        comparison=fiche_comparison(contract, definitions, today),
     )

@@ -8,29 +8,22 @@ from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
-    Case,
     Count,
-    DecimalField,
     Exists,
-    F,
     Max,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Sum,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
 from contracts.enums import ContractStatus
 from contracts.models import Contract, Programme
 from cotri.public.overview_cache import overview_data
-from indicators.enums import Accumulation, EntryStatus
-from indicators.models import Indicator, IndicatorDefinition, ProgressEntry
+from indicators.levels import LEVEL_FIELD, validated_level
+from indicators.models import Indicator, IndicatorDefinition
 from territories.enums import TerritoryKind
 from territories.models import Membership, Territory
 
@@ -119,36 +112,10 @@ def _catalogue_totals(published: QuerySet[Contract]) -> list[CatalogueTotal]:
     """Per catalogue indicator, the sum of the levels reached (validated values) — computed by
     the database in one aggregate, then one query for the definitions.
 
-    Each indicator's level is the one of the rules (``indicators.rules.indicator_level``) at its
-    contract's default date (the earlier of today and the contract's end): ``sum``, its baseline
-    plus the validated values dated on or before it; ``latest``, the latest of them (later
-    review, then later entry, on a tie), else the baseline."""
-    today = timezone.localdate()
-    counted = ProgressEntry.objects.filter(
-        indicator=OuterRef("pk"), status=EntryStatus.VALIDATED, date__lte=today
-    ).filter(
-        Q(indicator__objective__contract__end__isnull=True)
-        | Q(date__lte=OuterRef("objective__contract__end"))
-    )
-    decimal = DecimalField(max_digits=30, decimal_places=4)
-    summed = Subquery(
-        counted.order_by().values("indicator").annotate(total=Sum("value")).values("total"),
-        output_field=decimal,
-    )
-    latest = Subquery(
-        counted.order_by("-date", F("reviewed_at").desc(nulls_last=True), "-pk").values("value")[
-            :1
-        ],
-        output_field=decimal,
-    )
-    level = Case(
-        When(
-            accumulation=Accumulation.SUM,
-            then=F("baseline") + Coalesce(summed, Value(Decimal(0)), output_field=decimal),
-        ),
-        default=Coalesce(latest, F("baseline"), output_field=decimal),
-        output_field=decimal,
-    )
+    Each indicator's level is the one of the rules at its contract's default date
+    (``indicators.levels.validated_level``)."""
+    decimal = LEVEL_FIELD
+    level = validated_level(timezone.localdate())
     rows = (
         Indicator.objects.filter(objective__contract__in=published, definition__isnull=False)
         .annotate(level=level)

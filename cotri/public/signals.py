@@ -3,6 +3,11 @@
 ``connect_fiche_signals()`` is called once at start-up (CotriConfig.ready). Handlers only find
 the contract, bump its fiche's cache generation (cache.py) and schedule the PDF: the render runs
 after the commit, once per window (tasks.py).
+
+The comparison with similar territories (compare.py) shows other contracts' validated values:
+what changes it bumps the comparison generation of every fiche (cache.py) — a catalogue
+indicator's shown entry, a contract, an indicator, a bulk import. Other contracts' stored PDFs
+follow at the nightly render (ADR 0017).
 """
 
 from __future__ import annotations
@@ -10,7 +15,8 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from contracts.models import Contract, GovernanceBody
-from cotri.public.cache import bump_fiche_generation
+from cotri.public.cache import bump_comparison_generation, bump_fiche_generation
+from cotri.public.compare import comparisons_read
 from cotri.public.overview_cache import bump_overview_generation
 from cotri.public.tasks import schedule_fiche_pdf
 from exchange.opendata_files import schedule_opendata
@@ -50,26 +56,35 @@ def _schedule(contract_id: int | None) -> None:
 
 
 def contract_changed(sender, instance, raw=False, **kwargs):
-    """Saved (status, publication, reference…) or deleted."""
+    """Saved (status, publication, reference, population…) or deleted."""
     if not raw:
         _schedule(instance.pk)
+        bump_comparison_generation()
 
 
 def part_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         _schedule(CONTRACT_OF[sender](instance))
+        if sender is Indicator:  # its catalogue link, baseline or accumulation may have changed
+            bump_comparison_generation()
 
 
 def entry_changed(sender, instance, raw=False, **kwargs):
     if not raw and instance.status in SHOWN_STATUSES:
         indicators = Indicator.objects.filter(pk=instance.indicator_id)
-        _schedule(indicators.values_list("objective__contract_id", flat=True).first())
+        found = indicators.values_list("objective__contract_id", "definition_id").first()
+        contract_id, definition_id = found or (None, None)
+        _schedule(contract_id)
+        if definition_id is not None:
+            bump_comparison_generation()
 
 
 def entries_changed(sender, contract_ids=(), **kwargs):
     """Progress entries written in bulk (imports), sent after their commit."""
     for contract_id in contract_ids:
         _schedule(contract_id)
+    if contract_ids and comparisons_read(contract_ids):
+        bump_comparison_generation()
 
 
 def connect_fiche_signals() -> None:

@@ -102,3 +102,22 @@ def test_machine_files_carry_the_paris_offset():
 def test_plain_dates_are_not_shifted():
     assert output.format_date(datetime.date(2023, 12, 31)) == "31/12/2023"
     assert output.format_date(datetime.date(5, 1, 2)) == "02/01/0005"
+
+
+@pytest.mark.parametrize(
+    ("rank", "count", "tied", "expected"),
+    [
+        (1, 7, False, "1ᵉʳ sur 7"),
+        (3, 7, False, "3ᵉ sur 7"),
+        (2, 3, True, "2ᵉ ex aequo sur 3"),
+        (1204, 3000, False, "1204ᵉ sur 3\u202f000"),
+    ],
+)
+def test_format_rank(rank, count, tied, expected):
+    assert output.format_rank(rank, count, tied=tied) == expected
+
+
+@pytest.mark.parametrize("rank", [0, -1, True, D(2)])
+def test_format_rank_refuses_what_is_not_a_place(rank):
+    with pytest.raises(ValueError):
+        output.format_rank(rank, 3)
