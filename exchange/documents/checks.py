@@ -11,13 +11,15 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from contracts.enums import CONTRACT_TRANSITIONS, ContractStatus
 from contracts.models import Contract, Incontournable, Programme
 from french.output import format_count, format_date
 from funding.enums import TrancheStatus
-from funding.models import Tranche
+from funding.funders import FunderIndex
+from funding.models import Funder, Tranche
 from indicators.entry_rules import date_error, duplicate_message
 from indicators.enums import Direction
 from indicators.models import Indicator, IndicatorDefinition
@@ -37,6 +39,7 @@ class CheckedDocument:
     contract: Contract | None = None  # the existing contract with this reference
     incontournables: dict[int, Incontournable] = field(default_factory=dict)
     definitions: dict[str, IndicatorDefinition] = field(default_factory=dict)
+    funders: dict[int, Funder] = field(default_factory=dict)  # tranche index → funder
     errors: list[tuple[Path, str]] = field(default_factory=list)
 
     def error(self, path: Path, message: str) -> None:
@@ -140,7 +143,12 @@ def _check_tranches(checked: CheckedDocument) -> None:
     if tranches is None:
         return
     seen: set[tuple[int, str]] = set()
+    funders = FunderIndex()
     for index, tranche in enumerate(tranches):
+        try:
+            checked.funders[index] = funders.resolve(tranche["funder"])
+        except ValidationError as error:
+            checked.error(["tranches", index, "funder"], error.messages[0])
         key = (tranche["year"], tranche["label"])
         if key in seen:
             checked.error(

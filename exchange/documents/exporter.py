@@ -144,7 +144,7 @@ def _tranche(tranche) -> dict[str, Any]:
     result = {
         "label": tranche.label,
         "year": tranche.year,
-        "funder": tranche.funder,
+        "funder": tranche.funder_id,  # the funder's code
         "kind": tranche.kind,
     }
     if tranche.planned_amount is not None:
