@@ -70,9 +70,7 @@ def test_a_bonus_without_population_is_unknown_not_zero():
 def test_totals_across_contracts_per_funder_and_per_year_in_one_query():
     first = _calaisis()
     second = ContractFactory(population=10_000)
-    TrancheFactory(
-        contract=second, year=2, funder_id="REGION", planned_amount=Decimal("50000.00")
-    )
+    TrancheFactory(contract=second, year=2, funder_id="REGION", planned_amount=Decimal("50000.00"))
     ContractFactory()  # no tranche: not in the totals
 
     with CaptureQueriesContext(connection) as context:
