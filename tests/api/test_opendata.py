@@ -110,3 +110,23 @@ def test_open_data_files_name_their_columns_in_french_and_show_no_internal_path(
         assert str(settings.MEDIA_ROOT) not in body and "/opendata/" not in body, slug
     page = client.get("/donnees-ouvertes/").content.decode()
     assert str(settings.MEDIA_ROOT) not in page
+
+
+def test_the_api_shows_no_internal_path(client, dataset, settings):
+    """A contract's stored document (a file on the server's disk) is never named by its path."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contracts.models import ContractDocument
+
+    stored = ContractDocument.objects.create(
+        contract=dataset,
+        kind=ContractDocument._meta.get_field("kind").choices[0][0],
+        title="Convention signée",
+        file=SimpleUploadedFile("convention.pdf", b"%PDF-1.4 test"),
+    )
+    assert stored.file.name.startswith("contracts/documents/")
+    for url in ("/api/contracts/COTTRI-2021-CALAISIS", "/api/contracts/", "/api/territories/"):
+        body = client.get(url).content.decode()
+        assert "contracts/documents/" not in body and str(settings.MEDIA_ROOT) not in body, url
+    document = client.get("/api/contracts/COTTRI-2021-CALAISIS").json()
+    assert document["documents"] == [{"kind": stored.kind, "title": "Convention signée"}]
