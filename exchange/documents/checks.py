@@ -16,6 +16,7 @@ from django.db.models import Count
 
 from contracts.enums import CONTRACT_TRANSITIONS, ContractStatus
 from contracts.models import Contract, Incontournable, Programme
+from french.input import parse_siret
 from french.output import format_count, format_date
 from funding.enums import TrancheStatus
 from funding.funders import FunderIndex
@@ -63,6 +64,7 @@ def document_check(*, name: str, document: dict[str, Any]) -> CheckedDocument:
     _check_programme(checked)
     _check_territory(checked)
     _check_dates_and_status(checked)
+    _check_holder_siret(checked)
     _check_tranches(checked)
     _check_objectives(checked)
     _check_priority_count(checked)
@@ -136,6 +138,15 @@ def _check_dates_and_status(checked: CheckedDocument) -> None:
                 f"le contrat {contract.reference} est « {ContractStatus(contract.status).label} » :"
                 f" passage impossible à « {ContractStatus(status).label} »",
             )
+
+
+def _check_holder_siret(checked: CheckedDocument) -> None:
+    siret = checked.document.get("holder_siret")
+    if siret:
+        try:
+            parse_siret(siret)
+        except ValueError as error:
+            checked.error(["holder_siret"], str(error))
 
 
 def _check_tranches(checked: CheckedDocument) -> None:

@@ -81,6 +81,7 @@ def contract_document_export(*, contract: Contract) -> dict[str, Any]:
         "title": contract.title,
     }
     _put(document, "summary", contract.summary)
+    _put(document, "holder_siret", contract.holder_siret)
     document.update(
         {
             "territory": _territory(contract),

@@ -144,7 +144,7 @@ def document_write(checked: CheckedDocument, *, by) -> Contract:
         "population_vintage": population["vintage"] if population else None,
         "published": document["published"],
     }
-    for key in ("summary", "data_notes"):
+    for key in ("summary", "data_notes", "holder_siret"):
         if key in document:
             values[key] = document[key]
     rule = document.get("bonus_rule")

@@ -56,3 +56,18 @@ def test_an_unknown_funder_is_refused_naming_the_path_and_the_known_funders(cala
         "calaisis.json: $.tranches[1].funder : financeur inconnu « Région Bretagne » : les "
         "financeurs connus sont ADEME (ADEME Hauts-de-France) et REGION (Région Hauts-de-France)"
     ]
+
+
+def test_a_document_carries_the_holders_siret(calaisis):
+    calaisis["holder_siret"] = "38047555800058"
+    (contract,) = contract_documents_import(documents=[("calaisis.json", calaisis)])
+    assert contract.holder_siret == "38047555800058"
+    assert contract_document_export(contract=contract)["holder_siret"] == "38047555800058"
+
+
+def test_a_holders_siret_with_a_wrong_key_is_refused(calaisis):
+    calaisis["holder_siret"] = "38047555800059"
+    assert import_errors(("calaisis.json", calaisis)) == [
+        "calaisis.json: $.holder_siret : SIRET invalide « 38047555800059 » : la clé de contrôle "
+        "ne correspond pas"
+    ]
