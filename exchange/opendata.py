@@ -142,7 +142,7 @@ DATASETS = tuple(
 DATASETS += (
     OpenDataset(
         "subventions",
-        "Subventions (schéma national SCDL)",
+        "Subventions au schéma national",
         "Une subvention par contrat publié et par financeur (somme de ses tranches ; un bonus non "
         "encore décidé compte pour son plafond), au schéma « subventions » 2.1.1 du socle commun "
         "des données locales. Seules y figurent les lignes dont toutes les valeurs obligatoires "

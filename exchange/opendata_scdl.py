@@ -52,7 +52,7 @@ def scdl_columns() -> tuple[exports.Column, ...]:
     for spec in scdl_schema()["fields"]:
         kind = _TYPES.get(spec["type"], spec["type"])
         required = spec.get("constraints", {}).get("required", False)
-        description = spec["description"] + (" (obligatoire)" if required else " (facultatif)")
+        description = f"{'Obligatoire' if required else 'Facultatif'}. {spec['description']}"
         unit = "€" if spec["name"] == "montant" else ""
         columns.append(exports.Column(spec["name"], kind, unit, description))
     return tuple(columns)
