@@ -30,7 +30,7 @@ from cotri.admin_a11y import LabelledInlineMixin
 from exchange.admin_exports import ContractExportResource
 from french.output import agree, format_count, format_number
 from funding.admin_evaluation import warn_if_misconfigured
-from funding.enums import Funder
+from funding.funders import funder_names
 from funding.models import ProgrammeTranche, Tranche
 from funding.services import (
     contract_bonus_cap,
@@ -163,6 +163,17 @@ class ObjectiveInline(LabelledInlineMixin, OneQueryChoicesMixin, admin.TabularIn
         return getattr(obj, "_indicator_count", 0)
 
 
+CONTRACT_IDENTITY_FIELDS = (
+    "reference",
+    "programme",
+    "territory",
+    "title",
+    "holder",
+    "holder_siret",
+    "summary",
+)
+
+
 class TrancheInline(LabelledInlineMixin, admin.TabularInline):
     model = Tranche
     fields = (
@@ -261,7 +272,20 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
         ContractTransitionInline,
     ]
     fieldsets = (
-        (None, {"fields": ("reference", "programme", "territory", "title", "holder", "summary")}),
+        (
+            None,
+            {
+                "fields": (
+                    "reference",
+                    "programme",
+                    "territory",
+                    "title",
+                    "holder",
+                    "holder_siret",
+                    "summary",
+                )
+            },
+        ),
         (
             "Calendrier et statut",
             {
@@ -297,7 +321,15 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
                     "vide. Les objectifs s'ajoutent ensuite, parmi les incontournables du "
                     "programme."
                 ),
-                "fields": ("reference", "programme", "territory", "title", "holder", "summary"),
+                "fields": (
+                    "reference",
+                    "programme",
+                    "territory",
+                    "title",
+                    "holder",
+                    "holder_siret",
+                    "summary",
+                ),
             },
         ),
         ("Calendrier", {"fields": ("signed_on", "start", "end", "published")}),
@@ -381,7 +413,8 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
             return "—"
         totals = contract_funding_totals(contract=obj)
         rows = [("Total prévu", format_euros_fr(totals.planned))]
-        rows += [(Funder(f).label, format_euros_fr(a)) for f, a in totals.by_funder.items()]
+        names = funder_names()
+        rows += [(names.get(f, f), format_euros_fr(a)) for f, a in totals.by_funder.items()]
         rows += [(f"Année {y}", format_euros_fr(a)) for y, a in totals.by_year.items()]
         rows.append(("Déjà versé", format_euros_fr(totals.paid)))
         table = format_html(

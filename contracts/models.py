@@ -12,6 +12,7 @@ from contracts.enums import (
     GovernanceKind,
     MembershipRole,
 )
+from french.input import validate_siret
 
 ZERO = Decimal("0")
 
@@ -193,6 +194,16 @@ class Contract(BonusRuleFields):
     title = models.CharField("intitulé", max_length=300)
     holder = models.CharField(
         "structure porteuse", max_length=200, help_text="Par ex. « SyMPaC », « CA du Boulonnais »."
+    )
+    holder_siret = models.CharField(
+        "SIRET de la structure porteuse",
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text=(
+            "14 chiffres sans espace ; publié dans les données ouvertes des subventions "
+            "(idBeneficiaire)."
+        ),
     )
     summary = models.TextField("présentation", blank=True)
     signed_on = models.DateField("date de signature", null=True, blank=True)

@@ -1,4 +1,5 @@
-"""Open data: CSV files of every published contract, objective, indicator and validated value.
+"""Open data: CSV files of every published contract, objective, indicator and validated value,
+and the grants on the national SCDL « subventions » schema (``exchange.opendata_scdl``).
 
 Published under the Licence Ouverte / Etalab 2.0; each file's columns are documented (name, type,
 unit) on the page, from the same column definitions that write the files.
@@ -16,7 +17,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
 from contracts.models import Contract
-from exchange import exports
+from exchange import exports, opendata_scdl
 from exchange.opendata_files import schedule_opendata, stored_file
 from indicators.models import ProgressEntry
 
@@ -28,12 +29,43 @@ def _published():
     return Contract.objects.published()
 
 
+# The progress export's columns are the progress import file's (English names fixed by
+# interfaces.md); open data names them in French like its other files, and drops the status
+# (every value published is validated).
+VALUE_COLUMNS = (
+    exports.Column("contrat", "texte", "", "Référence du contrat"),
+    exports.Column("objectif", "texte", "", "Code de l'objectif"),
+    exports.Column("indicateur", "texte", "", "Code de l'indicateur"),
+    exports.Column("date", "date", "", "Date de la valeur"),
+    exports.Column("valeur", "décimal", "unité de l'indicateur", "Valeur validée"),
+    exports.Column("commentaire", "texte", "", "Commentaire"),
+)
+
+
 def _validated_values() -> exports.Table:
     entries = ProgressEntry.objects.validated().filter(
         indicator__objective__contract__in=_published()
     )
-    table = exports.progress_table(entries)
-    return exports.Table("valeurs", "Valeurs validées", table.columns, table.rows)
+    # Tuples straight from the cursor, in the progress export's order.
+    rows = (
+        entries.order_by(
+            "indicator__objective__contract__reference",
+            "indicator__objective__code",
+            "indicator__code",
+            "date",
+            "pk",
+        )
+        .values_list(
+            "indicator__objective__contract__reference",
+            "indicator__objective__code",
+            "indicator__code",
+            "date",
+            "value",
+            "comment",
+        )
+        .iterator(chunk_size=5000)
+    )
+    return exports.Table("valeurs", "Valeurs validées", VALUE_COLUMNS, rows)
 
 
 DEMO_COLUMN = exports.Column(
@@ -64,6 +96,7 @@ class OpenDataset:
     description: str
     columns: tuple[exports.Column, ...]
     table: Callable[[], exports.Table]
+    schema_url: str = ""  # the national schema the file follows, if any
 
 
 DATASETS = (
@@ -94,7 +127,7 @@ DATASETS = (
         "Valeurs validées",
         "Une valeur d'avancement validée par ligne (les valeurs en cours de relecture n'y sont "
         "pas).",
-        exports.PROGRESS_COLUMNS,
+        VALUE_COLUMNS,
         _validated_values,
     ),
 )
@@ -102,6 +135,31 @@ DATASETS = (
 # first column.
 DATASETS = tuple(
     replace(d, columns=(*d.columns, DEMO_COLUMN), table=_flag_demo(d.table)) for d in DATASETS
+)
+# The grants follow the national schema, which allows no extra column: the rows a required
+# value is missing from are listed in a companion file instead (issue 14). Their figures come
+# from the funding schedules, never from demonstration values.
+DATASETS += (
+    OpenDataset(
+        "subventions",
+        "Subventions au schéma national",
+        "Une subvention par contrat publié et par financeur (somme de ses tranches ; un bonus non "
+        "encore décidé compte pour son plafond), au schéma « subventions » 2.1.1 du socle commun "
+        "des données locales. Seules y figurent les lignes dont toutes les valeurs obligatoires "
+        "sont connues ; les autres sont dans le fichier des subventions incomplètes.",
+        opendata_scdl.scdl_columns(),
+        lambda: opendata_scdl.scdl_table(_published()),
+        schema_url=opendata_scdl.SCHEMA_URL,
+    ),
+    OpenDataset(
+        "subventions-incompletes",
+        "Subventions incomplètes",
+        "Les subventions auxquelles manque une valeur du schéma SCDL (SIRET du financeur ou du "
+        "porteur, que les agents saisissent, date de signature, période, montant) : lesquelles, "
+        "et si la ligne figure tout de même dans le fichier des subventions.",
+        opendata_scdl.INCOMPLETE_COLUMNS,
+        lambda: opendata_scdl.incomplete_table(_published()),
+    ),
 )
 BY_SLUG = {dataset.slug: dataset for dataset in DATASETS}
 

@@ -49,3 +49,39 @@ def parse_date(text: str) -> datetime.date:
         except ValueError:
             continue
     raise ValueError(f"date invalide « {text} » (attendu JJ/MM/AAAA ou AAAA-MM-JJ)")
+
+
+def parse_siret(text: str) -> str:
+    """« 200 053 767 00014 » → ``"20005376700014"``: 14 digits whose Luhn key is right.
+
+    The check is python-stdnum's (``stdnum.fr.siret``, which knows La Poste's exception). Raises
+    ``ValueError`` with a French message quoting the text.
+    """
+    from stdnum.exceptions import InvalidChecksum, ValidationError
+    from stdnum.fr import siret
+
+    try:
+        return siret.validate(str(text))
+    except InvalidChecksum:
+        raise ValueError(
+            f"SIRET invalide « {text} » : la clé de contrôle ne correspond pas"
+        ) from None
+    except ValidationError:
+        raise ValueError(f"SIRET invalide « {text} » : 14 chiffres attendus") from None
+
+
+def validate_siret(value: str) -> None:
+    """Model field validator: ``value`` must be stored as ``parse_siret`` writes it (14 digits).
+
+    Raises Django's ``ValidationError`` with the French message of ``parse_siret``.
+    """
+    from django.core.exceptions import ValidationError
+
+    try:
+        compact = parse_siret(value)
+    except ValueError as error:
+        raise ValidationError(str(error), code="siret") from None
+    if compact != value:
+        raise ValidationError(
+            f"SIRET « {value} » : saisir les 14 chiffres sans espace ({compact})", code="siret"
+        )

@@ -1,12 +1,6 @@
 from django.db import models
 
 
-class Funder(models.TextChoices):
-    ADEME = "ADEME", "ADEME"
-    REGION = "REGION", "Région Hauts-de-France (FRATRI)"
-    OTHER = "AUTRE", "Autre financeur"
-
-
 class TrancheKind(models.TextChoices):
     FIXED = "fixed", "Forfaitaire"
     BONUS = "bonus", "Bonus conditionnel"

@@ -1,13 +1,68 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
+from french.input import validate_siret
 from french.output import format_date
-from funding.enums import Funder, TrancheKind, TrancheStatus
+from funding.enums import TrancheKind, TrancheStatus
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Funder(models.Model):
+    """A funder of contracts (ADEME Hauts-de-France, Région Hauts-de-France, others officers add).
+
+    Tranches point to its ``code`` (the values stored before funders were data). A contract
+    document names a funder by code or official name, case and accents ignored
+    (``funding.funders.funder_resolve``). The SIRET feeds the SCDL open data file
+    (``idAttribuant``); empty until an officer enters it.
+    """
+
+    code = models.CharField(
+        "code",
+        max_length=20,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9_-]*$",
+                "Le code s'écrit en majuscules, chiffres, « - » ou « _ » (par ex. « REGION »).",
+            )
+        ],
+        help_text="Court et stable : les tranches et les documents de contrat le citent.",
+    )
+    name = models.CharField(
+        "nom officiel",
+        max_length=200,
+        unique=True,
+        help_text="Par ex. « Région Hauts-de-France » ; publié dans les données ouvertes.",
+    )
+    siret = models.CharField(
+        "SIRET",
+        max_length=14,
+        blank=True,
+        validators=[validate_siret],
+        help_text="14 chiffres sans espace ; publié dans les données ouvertes (idAttribuant).",
+    )
+
+    history = HistoricalRecords(verbose_name="historique du financeur")
+
+    class Meta:
+        verbose_name = "financeur"
+        verbose_name_plural = "financeurs"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """Refuses a code or name another funder already answers to (case and accents ignored)."""
+        from funding.funders import funder_clashes
+
+        if clash := funder_clashes(self):
+            raise ValidationError(clash)
 
 
 class TrancheQuerySet(models.QuerySet):
@@ -30,7 +85,14 @@ class Tranche(models.Model):
     )
     label = models.CharField("libellé", max_length=200)
     year = models.PositiveSmallIntegerField("année du contrat", help_text="1, 2, 3…")
-    funder = models.CharField("financeur", max_length=20, choices=Funder.choices)
+    funder = models.ForeignKey(
+        Funder,
+        verbose_name="financeur",
+        to_field="code",
+        db_column="funder",
+        on_delete=models.PROTECT,
+        related_name="tranches",
+    )
     kind = models.CharField(
         "nature", max_length=10, choices=TrancheKind.choices, default=TrancheKind.FIXED
     )
@@ -67,9 +129,6 @@ class Tranche(models.Model):
             models.CheckConstraint(
                 condition=Q(kind=TrancheKind.BONUS) | Q(planned_amount__isnull=False),
                 name="tranche_fixed_has_amount",
-            ),
-            models.CheckConstraint(
-                condition=Q(funder__in=Funder.values), name="tranche_funder_valid"
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=TrancheKind.values), name="tranche_kind_valid"
@@ -338,7 +397,14 @@ class ProgrammeTranche(models.Model):
     )
     label = models.CharField("libellé", max_length=200)
     year = models.PositiveSmallIntegerField("année du contrat", help_text="1, 2, 3…")
-    funder = models.CharField("financeur", max_length=20, choices=Funder.choices)
+    funder = models.ForeignKey(
+        Funder,
+        verbose_name="financeur",
+        to_field="code",
+        db_column="funder",
+        on_delete=models.PROTECT,
+        related_name="programme_tranches",
+    )
     kind = models.CharField(
         "nature", max_length=10, choices=TrancheKind.choices, default=TrancheKind.FIXED
     )
@@ -359,9 +425,6 @@ class ProgrammeTranche(models.Model):
             models.CheckConstraint(
                 condition=Q(kind=TrancheKind.BONUS) | Q(amount__isnull=False, amount__gte=0),
                 name="programme_tranche_fixed_has_amount",
-            ),
-            models.CheckConstraint(
-                condition=Q(funder__in=Funder.values), name="programme_tranche_funder_valid"
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=TrancheKind.values), name="programme_tranche_kind_valid"

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from contracts.models import Contract
-from funding.enums import Funder, TrancheKind, TrancheStatus
+from funding.enums import TrancheKind, TrancheStatus
 from funding.models import ProgrammeTranche, Tranche
 from indicators.rules import BonusRule, bonus_cap, to_cents
 
@@ -61,15 +61,15 @@ class FundingTotals:
             self.undetermined += 1
             return
         self.planned += amount
-        self.by_funder[tranche.funder] = self.by_funder.get(tranche.funder, ZERO) + amount
+        code = tranche.funder_id  # the funder's code: no query
+        self.by_funder[code] = self.by_funder.get(code, ZERO) + amount
         self.by_year[tranche.year] = self.by_year.get(tranche.year, ZERO) + amount
         if tranche.status == TrancheStatus.PAID and tranche.paid_amount is not None:
             self.paid += tranche.paid_amount
 
     def sorted(self) -> FundingTotals:
-        """Funders in the order of ``Funder``, years ascending (for display)."""
-        order = {code: i for i, code in enumerate(Funder.values)}
-        self.by_funder = dict(sorted(self.by_funder.items(), key=lambda kv: order.get(kv[0], 99)))
+        """Funders by code, years ascending (for display)."""
+        self.by_funder = dict(sorted(self.by_funder.items()))
         self.by_year = dict(sorted(self.by_year.items()))
         return self
 
@@ -118,7 +118,7 @@ def contract_tranches_from_programme(*, contract: Contract, by=None) -> list[Tra
             contract=contract,
             label=default.label,
             year=default.year,
-            funder=default.funder,
+            funder_id=default.funder_id,
             kind=default.kind,
             planned_amount=default.amount,
             order=default.order,

@@ -13,7 +13,7 @@ from contracts.models import (
     Programme,
     Referential,
 )
-from funding.enums import Funder, TrancheKind
+from funding.enums import TrancheKind
 from funding.models import Tranche
 from indicators.enums import EntryStatus
 from indicators.models import Indicator, Objective, ProgressEntry
@@ -132,6 +132,6 @@ class TrancheFactory(factory.django.DjangoModelFactory):
     contract = factory.SubFactory(ContractFactory)
     label = "Aide forfaitaire"
     year = 1
-    funder = Funder.ADEME
+    funder_id = "ADEME"
     kind = TrancheKind.FIXED
     planned_amount = Decimal("100000.00")

@@ -68,7 +68,7 @@ def _verdict(evaluation: Evaluation) -> str:
 def contract_schedule(*, contract: Contract) -> Schedule:
     """The funding schedule, with the planned amounts of ``funding.services`` (one query)."""
     schedule = Schedule()
-    for tranche in Tranche.objects.filter(contract=contract):
+    for tranche in Tranche.objects.select_related("funder").filter(contract=contract):
         tranche.contract = contract
         planned = tranche_planned_amount(tranche=tranche)
         schedule.rows.append(TrancheRow(tranche, planned))

@@ -223,7 +223,7 @@ def load_fiche(contract: Contract, *, today: date | None = None) -> Fiche:
         ).values()
     )
     tranches, totals = [], FundingTotals()
-    for tranche in Tranche.objects.filter(contract=contract):
+    for tranche in Tranche.objects.select_related("funder").filter(contract=contract):
         tranche.contract = contract  # the cap reads the contract: no query per tranche
         totals.add(tranche)
         tranches.append(TrancheView(tranche, tranche_planned_amount(tranche=tranche)))

@@ -20,7 +20,7 @@ from cotri.public.compare import comparisons_read
 from cotri.public.overview_cache import bump_overview_generation
 from cotri.public.tasks import schedule_fiche_pdf
 from exchange.opendata_files import schedule_opendata
-from funding.models import Evaluation, Tranche
+from funding.models import Evaluation, Funder, Tranche
 from indicators.enums import EntryStatus
 from indicators.models import Action, Actor, Indicator, Means, Objective, ProgressEntry
 from indicators.signals import progress_changed
@@ -79,6 +79,18 @@ def entry_changed(sender, instance, raw=False, **kwargs):
             bump_comparison_generation()
 
 
+def funder_changed(sender, instance, raw=False, **kwargs):
+    """A funder's name shows on the fiches of its contracts; its SIRET in the open data."""
+    if raw:
+        return
+    contract_ids = set(
+        Tranche.objects.filter(funder_id=instance.code).values_list("contract_id", flat=True)
+    )
+    for contract_id in sorted(contract_ids):
+        _schedule(contract_id)
+    schedule_opendata()
+
+
 def entries_changed(sender, contract_ids=(), **kwargs):
     """Progress entries written in bulk (imports), sent after their commit."""
     for contract_id in contract_ids:
@@ -100,3 +112,4 @@ def connect_fiche_signals() -> None:
     post_save.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry")
     post_delete.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry-delete")
     progress_changed.connect(entries_changed, dispatch_uid=f"{uid}.entries")
+    post_save.connect(funder_changed, sender=Funder, dispatch_uid=f"{uid}.funder")

@@ -11,13 +11,16 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 
 from contracts.enums import CONTRACT_TRANSITIONS, ContractStatus
 from contracts.models import Contract, Incontournable, Programme
+from french.input import parse_siret
 from french.output import format_count, format_date
 from funding.enums import TrancheStatus
-from funding.models import Tranche
+from funding.funders import FunderIndex
+from funding.models import Funder, Tranche
 from indicators.entry_rules import date_error, duplicate_message
 from indicators.enums import Direction
 from indicators.models import Indicator, IndicatorDefinition
@@ -37,6 +40,7 @@ class CheckedDocument:
     contract: Contract | None = None  # the existing contract with this reference
     incontournables: dict[int, Incontournable] = field(default_factory=dict)
     definitions: dict[str, IndicatorDefinition] = field(default_factory=dict)
+    funders: dict[int, Funder] = field(default_factory=dict)  # tranche index → funder
     errors: list[tuple[Path, str]] = field(default_factory=list)
 
     def error(self, path: Path, message: str) -> None:
@@ -60,6 +64,7 @@ def document_check(*, name: str, document: dict[str, Any]) -> CheckedDocument:
     _check_programme(checked)
     _check_territory(checked)
     _check_dates_and_status(checked)
+    _check_holder_siret(checked)
     _check_tranches(checked)
     _check_objectives(checked)
     _check_priority_count(checked)
@@ -135,12 +140,26 @@ def _check_dates_and_status(checked: CheckedDocument) -> None:
             )
 
 
+def _check_holder_siret(checked: CheckedDocument) -> None:
+    siret = checked.document.get("holder_siret")
+    if siret:
+        try:
+            parse_siret(siret)
+        except ValueError as error:
+            checked.error(["holder_siret"], str(error))
+
+
 def _check_tranches(checked: CheckedDocument) -> None:
     tranches = checked.document.get("tranches")
     if tranches is None:
         return
     seen: set[tuple[int, str]] = set()
+    funders = FunderIndex()
     for index, tranche in enumerate(tranches):
+        try:
+            checked.funders[index] = funders.resolve(tranche["funder"])
+        except ValidationError as error:
+            checked.error(["tranches", index, "funder"], error.messages[0])
         key = (tranche["year"], tranche["label"])
         if key in seen:
             checked.error(

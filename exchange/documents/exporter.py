@@ -81,6 +81,7 @@ def contract_document_export(*, contract: Contract) -> dict[str, Any]:
         "title": contract.title,
     }
     _put(document, "summary", contract.summary)
+    _put(document, "holder_siret", contract.holder_siret)
     document.update(
         {
             "territory": _territory(contract),
@@ -144,7 +145,7 @@ def _tranche(tranche) -> dict[str, Any]:
     result = {
         "label": tranche.label,
         "year": tranche.year,
-        "funder": tranche.funder,
+        "funder": tranche.funder_id,  # the funder's code
         "kind": tranche.kind,
     }
     if tranche.planned_amount is not None:

@@ -24,7 +24,7 @@ from contracts.models import (
 )
 from contracts.services import contract_set_status
 from exchange.documents.checks import CheckedDocument, Path
-from funding.models import Tranche
+from funding.models import Funder, Tranche
 from funding.services import contract_tranches_from_programme
 from indicators.enums import EntrySource, EntryStatus
 from indicators.models import (
@@ -84,9 +84,11 @@ def _assign(instance, values: dict[str, Any]) -> bool:
     for name, value in values.items():
         field = instance._meta.get_field(name)
         if field.is_relation:
-            # Compare keys: reading an unset foreign key of a new row would raise.
+            # Compare keys: reading an unset foreign key of a new row would raise. The key is the
+            # target field's (a funder's code, not its pk).
             current = getattr(instance, field.attname)
-            differs = current != (value.pk if value is not None else None)
+            key = getattr(value, field.target_field.attname) if value is not None else None
+            differs = current != key
         else:
             differs = getattr(instance, name) != value
         if differs:
@@ -142,7 +144,7 @@ def document_write(checked: CheckedDocument, *, by) -> Contract:
         "population_vintage": population["vintage"] if population else None,
         "published": document["published"],
     }
-    for key in ("summary", "data_notes"):
+    for key in ("summary", "data_notes", "holder_siret"):
         if key in document:
             values[key] = document[key]
     rule = document.get("bonus_rule")
@@ -173,7 +175,7 @@ def document_write(checked: CheckedDocument, *, by) -> Contract:
             )
 
     if "tranches" in document:
-        _write_tranches(contract, document["tranches"], by)
+        _write_tranches(contract, document["tranches"], checked.funders, by)
     elif checked.contract is None:  # omitted on creation: the programme's defaults apply
         contract_tranches_from_programme(contract=contract, by=by)
     indicators = _write_objectives(checked, contract, by)
@@ -183,7 +185,10 @@ def document_write(checked: CheckedDocument, *, by) -> Contract:
     return contract
 
 
-def _write_tranches(contract: Contract, tranches: list[dict[str, Any]], by) -> None:
+def _write_tranches(
+    contract: Contract, tranches: list[dict[str, Any]], funders: dict[int, Funder], by
+) -> None:
+    """``funders``: each tranche's funder, resolved by the checks (code or official name)."""
     existing = {(t.year, t.label): t for t in Tranche.objects.filter(contract=contract)}
     for order, data in enumerate(tranches):
         tranche = existing.pop((data["year"], data["label"]), None) or Tranche(
@@ -193,7 +198,7 @@ def _write_tranches(contract: Contract, tranches: list[dict[str, Any]], by) -> N
             tranche,
             by,
             {
-                "funder": data["funder"],
+                "funder": funders[order],
                 "kind": data["kind"],
                 "planned_amount": _decimal(data.get("amount")),
                 "order": order,

@@ -64,6 +64,8 @@ ROWS_PER_CALL = {"funding_tranche": 2}
 
 # Measured on SQLite and PostgreSQL (session, user, groups/permissions, count, page, filters).
 BUDGET = 12
+# Funders are data since issue 14: the tranches' « financeur » filter lists them (one query).
+BUDGETS = {"funding_tranche": BUDGET + 1}
 
 
 def _queries(client, url, expected_rows):
@@ -87,4 +89,4 @@ def test_changelist_queries_do_not_grow_with_rows(officer_client, officer, name)
     many = _queries(officer_client, url, 3 * N * per_call)
 
     assert few == many, f"{name}: {few} requêtes pour {N} lignes, {many} pour {3 * N}"
-    assert many <= BUDGET, f"{name}: {many} requêtes"
+    assert many <= BUDGETS.get(name, BUDGET), f"{name}: {many} requêtes"

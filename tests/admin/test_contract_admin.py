@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from contracts.enums import ContractStatus
 from contracts.models import ContractTransition
-from funding.enums import Funder, TrancheKind, TrancheStatus
+from funding.enums import TrancheKind, TrancheStatus
 from tests.factories import (
     ContractFactory,
     IncontournableFactory,
@@ -85,12 +85,12 @@ def test_the_status_cannot_be_typed_on_the_contract_page(officer_client):
 def test_the_contract_page_shows_the_bonus_cap_and_the_funding_totals(officer_client):
     contract = ContractFactory(population=152_371, bonus_per_inhabitant=Decimal("1.00"))
     TrancheFactory(
-        contract=contract, year=1, funder=Funder.ADEME, planned_amount=Decimal("270000.00")
+        contract=contract, year=1, funder_id="ADEME", planned_amount=Decimal("270000.00")
     )
     TrancheFactory(
         contract=contract,
         year=3,
-        funder=Funder.ADEME,
+        funder_id="ADEME",
         kind=TrancheKind.BONUS,
         planned_amount=None,
         status=TrancheStatus.PLANNED,

@@ -25,7 +25,14 @@ def test_page_documents_every_file_and_the_licence(client, files):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Licence Ouverte / Open Licence version 2.0 (Etalab 2.0)" in page
-    for slug in ("contrats", "objectifs", "indicateurs", "valeurs"):
+    for slug in (
+        "contrats",
+        "objectifs",
+        "indicateurs",
+        "valeurs",
+        "subventions",
+        "subventions-incompletes",
+    ):
         assert f'href="/donnees-ouvertes/{slug}.csv"' in page
     assert "<code>population</code></td><td>entier</td><td>habitants</td>" in page
 
@@ -47,8 +54,8 @@ def test_values_file_holds_validated_values_with_machine_formats(client, files):
     lines = _lines(client.get("/donnees-ouvertes/valeurs.csv"))
 
     assert lines == [
-        "contract;objective;indicator;date;value;comment;status;demonstration",
-        "COTTRI-2021-CALAISIS;O1;renovations;2021-12-31;420;;validated;false",
+        "contrat;objectif;indicateur;date;valeur;commentaire;demonstration",
+        "COTTRI-2021-CALAISIS;O1;renovations;2021-12-31;420;;false",
     ]
 
 
@@ -88,3 +95,38 @@ def test_changes_regenerate_the_files_once_after_commit(client, django_capture_o
     assert sum(getattr(c, "opendata", False) for c in callbacks) == 1  # one run for the burst
     lines = _lines(client.get("/donnees-ouvertes/contrats.csv"))
     assert len(lines) == 4 and all("Contrat modifié" in line for line in lines[1:])
+
+
+def test_open_data_files_name_their_columns_in_french_and_show_no_internal_path(
+    client, files, settings
+):
+    """Issue 14: no English column name (the progress import file's names stay in the import
+    and export of progress, fixed by interfaces.md), no path of the server's disk."""
+    english = {"contract", "objective", "indicator", "value", "comment", "status", "path", "file"}
+    for slug in files:
+        lines = _lines(client.get(f"/donnees-ouvertes/{slug}.csv"))
+        assert not english & set(lines[0].split(";")), slug
+        body = "\n".join(lines)
+        assert str(settings.MEDIA_ROOT) not in body and "/opendata/" not in body, slug
+    page = client.get("/donnees-ouvertes/").content.decode()
+    assert str(settings.MEDIA_ROOT) not in page
+
+
+def test_the_api_shows_no_internal_path(client, dataset, settings):
+    """A contract's stored document (a file on the server's disk) is never named by its path."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from contracts.models import ContractDocument
+
+    stored = ContractDocument.objects.create(
+        contract=dataset,
+        kind=ContractDocument._meta.get_field("kind").choices[0][0],
+        title="Convention signée",
+        file=SimpleUploadedFile("convention.pdf", b"%PDF-1.4 test"),
+    )
+    assert stored.file.name.startswith("contracts/documents/")
+    for url in ("/api/contracts/COTTRI-2021-CALAISIS", "/api/contracts/", "/api/territories/"):
+        body = client.get(url).content.decode()
+        assert "contracts/documents/" not in body and str(settings.MEDIA_ROOT) not in body, url
+    document = client.get("/api/contracts/COTTRI-2021-CALAISIS").json()
+    assert document["documents"] == [{"kind": stored.kind, "title": "Convention signée"}]

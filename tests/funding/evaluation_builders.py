@@ -3,7 +3,7 @@
 import datetime
 from decimal import Decimal
 
-from funding.enums import Funder, TrancheKind
+from funding.enums import TrancheKind
 from indicators.enums import EntryStatus
 from tests.factories import (
     ContractFactory,
@@ -60,7 +60,7 @@ def calaisis_contract(*, renovations=("420", "800"), pending="35", **contract_kw
         contract=contract,
         label="Bonus année 3",
         year=3,
-        funder=Funder.ADEME,
+        funder_id="ADEME",
         kind=TrancheKind.BONUS,
         planned_amount=None,
     )

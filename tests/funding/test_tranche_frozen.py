@@ -34,7 +34,7 @@ def _admin_form(tranche, **changes):
         "contract": tranche.contract_id,
         "label": tranche.label,
         "year": tranche.year,
-        "funder": tranche.funder,
+        "funder": tranche.funder_id,
         "kind": tranche.kind,
         "order": tranche.order,
         "planned_amount": "" if tranche.planned_amount is None else str(tranche.planned_amount),

@@ -10,7 +10,7 @@ from contracts.admin_forms import ContractAdminForm, LinesField, PercentField
 from contracts.enums import ContractStatus
 from contracts.models import Contract, GovernanceBody, Incontournable, Programme
 from cotri.templatetags.french import number_fr
-from funding.enums import Funder, TrancheKind
+from funding.enums import TrancheKind
 from funding.models import ProgrammeTranche, Tranche
 from indicators.models import Objective
 from tests.factories import ContractFactory, TerritoryFactory
@@ -44,7 +44,7 @@ def _create(client, programme_code: str, territory, **extra):
     [
         ("COT-CLIMAT", 0, []),
         ("COTRI", 0, []),
-        ("COT-TRI", 3, [("Bonus année 3", 3, Funder.ADEME, TrancheKind.BONUS, None)]),
+        ("COT-TRI", 3, [("Bonus année 3", 3, "ADEME", TrancheKind.BONUS, None)]),
     ],
 )
 def test_a_new_contract_takes_its_programmes_rule_and_tranches(
@@ -72,7 +72,7 @@ def test_a_programmes_edited_defaults_apply_to_the_next_contract(officer_client)
         programme=programme,
         label="Aide forfaitaire",
         year=1,
-        funder=Funder.REGION,
+        funder_id="REGION",
         kind=TrancheKind.FIXED,
         amount=Decimal("50000"),
     )
