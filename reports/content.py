@@ -254,13 +254,15 @@ def report_content(
             )
         )
     paid = [
-        PaidLine(t.label, t.get_funder_display(), t.paid_amount, t.paid_on)
+        PaidLine(t.label, t.funder.name, t.paid_amount, t.paid_on)
         for t in Tranche.objects.filter(
             contract=contract,
             status=TrancheStatus.PAID,
             paid_on__year=report.year,
             paid_amount__isnull=False,
-        ).order_by("paid_on", "order", "pk")
+        )
+        .select_related("funder")
+        .order_by("paid_on", "order", "pk")
     ]
     if progress:
         progress(40)
