@@ -41,9 +41,10 @@ AUDITED_PAGES = [
     AuditedPage("Déclaration d’accessibilité", "/accessibilite/"),
     AuditedPage("Plan du site", "/plan-du-site/"),
     AuditedPage("Page d’erreur « Page introuvable »", "/page-inexistante/"),
+    AuditedPage("Connexion à l’espace des territoires", "/espace/connexion/"),
 ]
 
-# The front office's journeys checked by tests/espace/test_browser*.py (at 1 280 px).
+# The front office's journeys checked by tests/espace/test_browser.py (at 1 280 px).
 AUDITED_JOURNEYS = [
     "connexion, contrats, saisie d’une valeur et soumission (chef de projet)",
     "file de validation et validation d’une saisie (agent)",
