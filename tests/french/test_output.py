@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from french import output
+from french.output import of_territory
 
 UTC = datetime.UTC
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -102,3 +103,23 @@ def test_machine_files_carry_the_paris_offset():
 def test_plain_dates_are_not_shifted():
     assert output.format_date(datetime.date(2023, 12, 31)) == "31/12/2023"
     assert output.format_date(datetime.date(5, 1, 2)) == "02/01/0005"
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Pays du Calaisis", "du Pays du Calaisis"),
+        ("CC de la Région d’Audruicq", "de la CC de la Région d’Audruicq"),
+        ("Métropole Européenne de Lille", "de la Métropole Européenne de Lille"),
+        ("SCoT Sambre-Avesnois", "du SCoT Sambre-Avesnois"),
+        ("Parc naturel régional de l’Avesnois", "du Parc naturel régional de l’Avesnois"),
+        ("Le Touquet-Paris-Plage", "du Touquet-Paris-Plage"),
+        ("Les Weppes", "des Weppes"),
+        ("La Capelle", "de La Capelle"),
+        ("Ardres", "d’Ardres"),
+        ("Hesdin", "d’Hesdin"),
+        ("Calais", "de Calais"),
+    ],
+)
+def test_of_territory_contracts_the_article(name, expected):
+    assert of_territory(name) == expected
