@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
 
@@ -10,6 +11,7 @@ class CotriConfig(AppConfig):
         from django.contrib import admin
 
         from cotri.admin_french import install as install_admin_french
+        from cotri.public.place_search import register_sqlite_fold
         from cotri.public.signals import connect_fiche_signals
         from cotri.roles import officers_group_sync
 
@@ -21,3 +23,6 @@ class CotriConfig(AppConfig):
 
         # After every migrate, the officers' group holds the permissions of new models too.
         post_migrate.connect(officers_group_sync, dispatch_uid="cotri.officers_group_sync")
+
+        # Search by place folds names in SQL; SQLite gets the fold as a function.
+        connection_created.connect(register_sqlite_fold, dispatch_uid="cotri.sqlite_fold")

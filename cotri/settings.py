@@ -344,3 +344,12 @@ if PROCONNECT_ENABLED:
 # Identity shown in headers of public pages and PDFs (the State identity is optional).
 COTRI_SHOW_STATE_IDENTITY = env.bool("COTRI_SHOW_STATE_IDENTITY", default=True)
 COTRI_OPERATOR_NAME = env.str("COTRI_OPERATOR_NAME", default="ADEME Hauts-de-France")
+
+# Who publishes the site, shown on the legal pages (/mentions-legales/, /donnees-personnelles/).
+# Unset or empty (docker-compose passes ""), they read « à compléter »: never an invented person.
+_TO_COMPLETE = "à compléter"
+COTRI_PUBLICATION_DIRECTOR = env.str("COTRI_PUBLICATION_DIRECTOR", default="") or _TO_COMPLETE
+COTRI_HOST_NAME = env.str("COTRI_HOST_NAME", default="") or _TO_COMPLETE
+COTRI_HOST_ADDRESS = env.str("COTRI_HOST_ADDRESS", default="") or _TO_COMPLETE
+COTRI_CONTACT_EMAIL = env.str("COTRI_CONTACT_EMAIL", default="")
+COTRI_OPERATOR_ADDRESS = env.str("COTRI_OPERATOR_ADDRESS", default="") or _TO_COMPLETE

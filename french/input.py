@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007]")
@@ -85,3 +86,38 @@ def validate_siret(value: str) -> None:
         raise ValidationError(
             f"SIRET « {value} » : saisir les 14 chiffres sans espace ({compact})", code="siret"
         )
+
+
+# --- Place names typed in a search box ------------------------------------------------------------
+
+# What the database folds in a name to compare it with a search key (see ``search_key``): each
+# accented or joined letter of French place names, either case, to its plain lower-case form, and
+# the hyphen and apostrophes to a space. ``cotri.public.place_search`` applies the same table in
+# SQL (nested REPLACE, on PostgreSQL and SQLite alike) before ``LOWER``.
+NAME_FOLDS: tuple[tuple[str, str], ...] = (
+    *((c, "a") for c in "àâäáãåÀÂÄÁÃÅ"),
+    *((c, "e") for c in "éèêëÉÈÊË"),
+    *((c, "i") for c in "îïíìÎÏÍÌ"),
+    *((c, "o") for c in "ôöóòõÔÖÓÒÕ"),
+    *((c, "u") for c in "ùûüúÙÛÜÚ"),
+    *((c, "y") for c in "ÿŸ"),
+    *((c, "c") for c in "çÇ"),
+    *((c, "n") for c in "ñÑ"),
+    ("œ", "oe"),
+    ("Œ", "oe"),
+    ("æ", "ae"),
+    ("Æ", "ae"),
+    *((c, " ") for c in "-'’‘‐–"),
+)
+_FOLD_TABLE = str.maketrans(dict(NAME_FOLDS))
+_BLANKS = re.compile(r"\s+")
+
+
+def search_key(text: str) -> str:
+    """What a user typed to find a place, as compared with folded names: « Guînes » → « guines »,
+    « SAINT-OMER » → « saint omer », « l’Audomarois » → « l audomarois ». Letters outside
+    ``NAME_FOLDS`` lose their accents too (NFKD). Never raises; "" for blank text."""
+    folded = str(text).translate(_FOLD_TABLE)
+    decomposed = unicodedata.normalize("NFKD", folded)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _BLANKS.sub(" ", plain.lower()).strip()

@@ -165,3 +165,32 @@ def format_iso_date(value: datetime.date | datetime.datetime) -> str:
 def format_iso_instant(value: datetime.datetime) -> str:
     """« 2026-11-30T00:03:00+01:00 »: ISO 8601 with the Paris offset, for machine files."""
     return local_instant(value).isoformat(timespec="seconds")
+
+
+# --- Territory names in a sentence ---------------------------------------------------------------
+
+# First words of territory names and the article « de » takes before them (« du Pays du
+# Calaisis », « de la CC de la Région d’Audruicq »); other names are place names (« de Calais »,
+# « d’Ardres »).
+_MASCULINE = {"pays", "parc", "pnr", "petr", "pôle", "syndicat", "scot", "sivom", "sivu", "smictom"}
+_FEMININE = {"cc", "ca", "cu", "communauté", "métropole", "agglomération", "région"}
+_ARTICLES = {"le": "du ", "les": "des "}  # « la » and « l’ » stay: « de La Capelle »
+
+
+def of_territory(name: str) -> str:
+    """« de » and a territory's name, contracted as French does: « du Pays du Calaisis »,
+    « de la CC Pays d’Opale », « de la Métropole Européenne de Lille », « du Touquet »,
+    « des Weppes », « de La Capelle », « d’Ardres », « de Calais ». Never raises."""
+    name = name.strip()
+    lowered = name.lower()
+    for article, contracted in _ARTICLES.items():
+        if lowered.startswith(article + " "):
+            return contracted + name[len(article) :].lstrip()
+    first = lowered.split(" ", 1)[0]
+    if first in _MASCULINE:
+        return f"du {name}"
+    if first in _FEMININE:
+        return f"de la {name}"
+    if first[:1] in "aâàeéèêiîoôuûhy":
+        return f"d’{name}"
+    return f"de {name}"

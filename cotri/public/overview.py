@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.paginator import Page, Paginator
@@ -22,6 +22,9 @@ from django.utils import timezone
 from contracts.enums import ContractStatus
 from contracts.models import Contract, Programme
 from cotri.public.overview_cache import overview_data
+from cotri.public.place_search import PlaceMatches, find_places
+from french.input import search_key
+from french.output import agree
 from indicators.levels import LEVEL_FIELD, validated_level
 from indicators.models import Indicator, IndicatorDefinition
 from territories.enums import TerritoryKind
@@ -53,6 +56,7 @@ class Row:
     departements: list[str]
     population: int | None  # reference population frozen at signature (the bonus cap's)
     etalab_population: int | None  # the territory's population municipale (Etalab)
+    reason: str = ""  # why a search by place shows it: « Ardres fait partie du Pays du Calaisis »
 
 
 @dataclass
@@ -86,6 +90,7 @@ class Overview:
     data: OverviewData
     rows: list[Row]  # the filtered rows
     page: Page
+    places: PlaceMatches = field(default_factory=PlaceMatches)  # what the search by place found
 
     def __getattr__(self, name: str):  # the unfiltered figures: overview.coverage…
         return getattr(self.data, name)
@@ -93,6 +98,21 @@ class Overview:
     @property
     def published_count(self) -> int:
         return len(self.data.rows)
+
+    @property
+    def outside_message(self) -> str:
+        """« Lille ne fait partie d’aucun territoire engagé… » when nothing is shown and the
+        search named places that no engaged territory contains; else ""."""
+        outside = self.places.outside
+        if self.rows or not outside:
+            return ""
+        shown = outside[:5]
+        if len(outside) > 5:
+            names = ", ".join(shown) + ", …"
+        else:
+            names = " et ".join([", ".join(shown[:-1]), shown[-1]] if len(shown) > 1 else shown)
+        verb = agree(len(outside), "fait", "font")
+        return f"{names} ne {verb} partie d’aucun territoire engagé dans un contrat publié."
 
 
 def _departements(contracts: list[Contract]) -> dict[int, list[str]]:
@@ -203,7 +223,10 @@ def build_overview_data() -> OverviewData:
     )
 
 
-def _filtered(rows: list[Row], filters: OverviewFilters) -> list[Row]:
+def _filtered(rows: list[Row], filters: OverviewFilters, places: PlaceMatches) -> list[Row]:
+    """The rows the filters keep. The search keeps the rows whose title, territory, reference or
+    holder contains the text (accents and case aside), and the rows of the territories that
+    contain a place of that name (``places``), each with its reason."""
     shown = rows
     if filters.programme:
         shown = [r for r in shown if r.contract.programme.code == filters.programme]
@@ -212,15 +235,17 @@ def _filtered(rows: list[Row], filters: OverviewFilters) -> list[Row]:
     if filters.departement:
         shown = [r for r in shown if filters.departement in r.departements]
     if filters.q:
-        needle = filters.q.casefold()
-        shown = [
-            r
-            for r in shown
-            if needle in r.contract.title.casefold()
-            or needle in r.contract.territory.name.casefold()
-            or needle in r.contract.reference.casefold()
-            or needle in r.contract.holder.casefold()
-        ]
+        needle = search_key(filters.q)
+        kept = []
+        for row in shown:
+            contract = row.contract
+            fields = (contract.title, contract.territory.name, contract.reference, contract.holder)
+            reason = places.reasons.get(contract.territory_id, "")
+            if reason:
+                kept.append(replace(row, reason=reason))  # a copy: the cached row stays as is
+            elif any(needle in search_key(text) for text in fields):
+                kept.append(row)
+        shown = kept
     return shown
 
 
@@ -228,5 +253,9 @@ def load_overview(filters: OverviewFilters, page: str | int | None = 1) -> Overv
     """The overview (cached, see cotri.public.cache) with the filtered rows, one page of them
     (``PAGE_SIZE`` rows; a page number out of range gives the last page)."""
     data = overview_data()
-    shown = _filtered(data.rows, filters)
-    return Overview(filters, data, shown, Paginator(shown, PAGE_SIZE).get_page(page))
+    places = PlaceMatches()
+    if filters.q:  # two queries (cotri/public/place_search.py)
+        engaged = {r.contract.territory_id: r.contract.territory.name for r in data.rows}
+        places = find_places(filters.q, engaged)
+    shown = _filtered(data.rows, filters, places)
+    return Overview(filters, data, shown, Paginator(shown, PAGE_SIZE).get_page(page), places)

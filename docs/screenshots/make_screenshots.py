@@ -5,7 +5,8 @@
 Builds a SQLite database in a temporary folder (``manage.py demo``: the shipped territories,
 seed contracts and demonstration progress), serves it with ``runserver`` (DEBUG off, static files
 by WhiteNoise) on a free local port, and takes with Playwright and Debian's Chromium (never a
-downloaded browser): ``/`` and the Calaisis fiche at 1280 px, the fiche at 320 px, and the first
+downloaded browser): ``/`` and the Calaisis fiche at 1280 px, the fiche at 320 px, the legal
+pages and a search by place (« Ardres ») at 375 and 1280 px, the phone's open menu, and the first
 page of the Calaisis PDF (``pdftoppm -png -r 80``). Writes the PNGs next to this script.
 """
 
@@ -26,6 +27,12 @@ sys.path.insert(0, str(ROOT))
 from tools.local import CHROMIUM, CHROMIUM_ARGS, free_port, load_demo, wait_up  # noqa: E402
 
 REFERENCE = "COTTRI-2021-CALAISIS"
+LEGAL_PAGES = [
+    ("/mentions-legales/", "mentions-legales"),
+    ("/donnees-personnelles/", "donnees-personnelles"),
+    ("/accessibilite/", "accessibilite"),
+    ("/plan-du-site/", "plan-du-site"),
+]
 MAX_BYTES = 1_500_000
 
 
@@ -79,6 +86,35 @@ def main() -> None:
             shoot(browser, f"{base}/", "accueil.png", width=1280, height=900, full_page=True)
             shoot(browser, fiche, "fiche-1280.png", width=1280, height=1800, full_page=False)
             shoot(browser, fiche, "fiche-320.png", width=320, height=1400, full_page=False)
+            for path, name in LEGAL_PAGES:
+                for width in (375, 1280):
+                    shoot(
+                        browser,
+                        f"{base}{path}",
+                        f"{name}-{width}.png",
+                        width=width,
+                        height=900,
+                        full_page=True,
+                    )
+            search = f"{base}/fiches/?q=Ardres#liste"
+            shoot(
+                browser,
+                search,
+                "recherche-ardres-1280.png",
+                width=1280,
+                height=900,
+                full_page=False,
+            )
+            shoot(
+                browser, search, "recherche-ardres-375.png", width=375, height=900, full_page=False
+            )
+            page = browser.new_page(viewport={"width": 375, "height": 740})
+            page.goto(f"{base}/", wait_until="networkidle")
+            page.get_by_role("button", name="Menu").click()
+            page.locator("#menu-mobile").wait_for(state="visible")
+            page.screenshot(path=str(HERE / "menu-375.png"))
+            page.close()
+            check(HERE / "menu-375.png")
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(f"{fiche}#objectif-O1", wait_until="networkidle")
             page.locator("#objectif-O1").screenshot(path=str(HERE / "fiche-objectif-o1.png"))

@@ -12,6 +12,7 @@ from cotri.french_fields import FrenchDecimalField
 from exchange.progress_files import parse_date, parse_decimal
 from french import input as french_input
 from french import output
+from french.input import search_key
 
 
 @pytest.mark.parametrize(
@@ -109,3 +110,21 @@ def test_the_admin_imports_keep_spreadsheet_cells_and_refuse_the_rest():
     for bad in ("1 5", "douze", "1.500,5"):
         with pytest.raises(ValueError, match="nombre invalide"):
             parse_french_decimal(bad)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("Guînes", "guines"),
+        ("GUÎNES", "guines"),
+        ("  Ardres ", "ardres"),
+        ("SAINT-OMER", "saint omer"),
+        ("Région d’Audruicq", "region d audruicq"),
+        ("Région d'Audruicq", "region d audruicq"),
+        ("Œuf-en-Ternois", "oeuf en ternois"),
+        ("Ørsted", "ørsted"),  # no fold known: kept
+        ("", ""),
+    ],
+)
+def test_search_key_folds_accents_case_hyphens_and_apostrophes(typed, key):
+    assert search_key(typed) == key

@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from french import output
+from french.output import of_territory
 
 UTC = datetime.UTC
 NNBSP, NBSP = "\u202f", "\u00a0"
@@ -121,3 +122,23 @@ def test_format_rank(rank, count, tied, expected):
 def test_format_rank_refuses_what_is_not_a_place(rank):
     with pytest.raises(ValueError):
         output.format_rank(rank, 3)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Pays du Calaisis", "du Pays du Calaisis"),
+        ("CC de la Région d’Audruicq", "de la CC de la Région d’Audruicq"),
+        ("Métropole Européenne de Lille", "de la Métropole Européenne de Lille"),
+        ("SCoT Sambre-Avesnois", "du SCoT Sambre-Avesnois"),
+        ("Parc naturel régional de l’Avesnois", "du Parc naturel régional de l’Avesnois"),
+        ("Le Touquet-Paris-Plage", "du Touquet-Paris-Plage"),
+        ("Les Weppes", "des Weppes"),
+        ("La Capelle", "de La Capelle"),
+        ("Ardres", "d’Ardres"),
+        ("Hesdin", "d’Hesdin"),
+        ("Calais", "de Calais"),
+    ],
+)
+def test_of_territory_contracts_the_article(name, expected):
+    assert of_territory(name) == expected
