@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from contracts.models import Contract, GovernanceBody
+from cotri import refresh
 from cotri.public.cache import bump_fiche_generation
 from cotri.public.overview_cache import bump_overview_generation
 from cotri.public.tasks import schedule_fiche_pdf
@@ -66,12 +67,6 @@ def entry_changed(sender, instance, raw=False, **kwargs):
         _schedule(indicators.values_list("objective__contract_id", flat=True).first())
 
 
-def entries_changed(sender, contract_ids=(), **kwargs):
-    """Progress entries written in bulk (imports), sent after their commit."""
-    for contract_id in contract_ids:
-        _schedule(contract_id)
-
-
 def connect_fiche_signals() -> None:
     uid = "cotri.public.fiche_pdf"
     post_save.connect(contract_changed, sender=Contract, dispatch_uid=f"{uid}.contract")
@@ -84,4 +79,5 @@ def connect_fiche_signals() -> None:
             )
     post_save.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry")
     post_delete.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry-delete")
-    progress_changed.connect(entries_changed, dispatch_uid=f"{uid}.entries")
+    # Entries written in bulk (reviews, imports): cotri.refresh, one task per action.
+    progress_changed.connect(refresh.progress_changed, dispatch_uid="cotri.refresh.entries")
