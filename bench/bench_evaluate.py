@@ -159,7 +159,8 @@ def _build(count: int) -> None:
     ends = month_ends()
     columns = (
         "indicator_id", "date", "value", "comment", "comment_public", "private_note", "status",
-        "source", "version", "created_at", "updated_at", "reviewed_at", "review_note",
+        "source", "version", "created_at", "updated_at", "submitted_at", "reviewed_at",
+        "review_note",
     )  # fmt: skip
     copy_sql = f"COPY indicators_progressentry ({', '.join(columns)}) FROM STDIN"
     # Each contract has its pace (about half of them reach every target), each indicator a bit
@@ -181,22 +182,9 @@ def _build(count: int) -> None:
                 status = "submitted" if submitted else "validated"
                 reviewed = None if submitted else now
                 copy.write_row(
-                    (
-                        indicator.pk,
-                        on,
-                        value,
-                        "",
-                        False,
-                        "",
-                        status,
-                        "demo",
-                        1,
-                        now,
-                        now,
-                        reviewed,
-                        "",
-                    )
-                )
+                    (indicator.pk, on, value, "", False, "", status, "demo", 1, now, now, now,
+                     reviewed, "")
+                )  # fmt: skip
 
 
 def floor_seconds() -> tuple[float, int]:

@@ -2,7 +2,7 @@
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/cotri_scale \\
         .venv/bin/python bench/bench_scale.py [--contracts 3000] \\
-        [--small-database cotri_scale_small --small-contracts 300] [--runs 3]
+        [--small-database cotri_scale_small --small-contracts 300] [--runs 3] [--validation-only]
 
 Builds each database once with ``bench/bench_evaluate.py``'s builder (N contracts × 10 objectives
 × 2 indicators × 36 monthly entries: 3 000 contracts = 2 160 000 entries, one entry in ten of the
@@ -11,7 +11,10 @@ last month submitted) and stores every evaluation, then, for each size, requests
 prints the median and max time, the number of SQL queries and the peak memory of the process
 above its level before the request (RSS sampled every 5 ms), next to ``/healthz`` (the floor).
 Files are read to their last byte. The bulk validation of 1 000 submitted entries is timed once
-per size (response only; the evaluations and renders are Celery's), then undone.
+per size (the commit and its after-commit work included: one task enqueued for the whole action,
+whose evaluations and renders are Celery's), then undone. ``--small-contracts 0`` skips the small
+size; ``--validation-only`` times the validation queue, its page validation and the bulk validation
+only.
 """
 
 from __future__ import annotations
@@ -125,7 +128,7 @@ def ensure_built(url: str, contracts: int) -> None:
         cursor.execute("ANALYZE")
 
 
-def run_size(url: str, contracts: int, runs: int) -> None:
+def run_size(url: str, contracts: int, runs: int, validation_only: bool = False) -> None:
     from django.db import connection, connections
 
     connections.close_all()
@@ -175,7 +178,10 @@ def run_size(url: str, contracts: int, runs: int) -> None:
         ("admin : indicateurs", "/admin/indicators/indicator/", {}),
         ("admin : objectifs", "/admin/indicators/objective/", {}),
         ("espace : saisies à valider (page 1)", "/espace/validation/", {}),
+        ("espace : saisies à valider, recherche", "/espace/validation/", {"q": "Territoire 12"}),
     ]
+    if validation_only:
+        pages = [page for page in pages if page[1] == "/espace/validation/"]
     for name, url_, data in pages:
         line(name, measure(agent, "get", url_, data, runs=runs))
 
@@ -208,6 +214,8 @@ def run_size(url: str, contracts: int, runs: int) -> None:
         f"validation groupée de {len(chosen)} saisies", {**result, "peak": memory.above, "bytes": 0}
     )
     undo(chosen)
+    if validation_only:
+        return
 
     with PeakMemory() as memory:
         started = time.perf_counter()
@@ -235,12 +243,13 @@ def main() -> None:
     parser.add_argument("--small-database", default="cotri_scale_small")
     parser.add_argument("--small-contracts", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--validation-only", action="store_true")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
         sys.exit("DATABASE_URL doit désigner une base PostgreSQL (par ex. …/cotri_scale).")
     small = urlparse(url)._replace(path=f"/{args.small_database}").geturl()
-    for database in (small, url):
+    for database in (small, url) if args.small_contracts else (url,):
         bench_evaluate.ensure_database(database)
 
     import django
@@ -249,8 +258,9 @@ def main() -> None:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]
-    run_size(small, args.small_contracts, args.runs)
-    run_size(url, args.contracts, args.runs)
+    if args.small_contracts:
+        run_size(small, args.small_contracts, args.runs, args.validation_only)
+    run_size(url, args.contracts, args.runs, args.validation_only)
 
 
 if __name__ == "__main__":

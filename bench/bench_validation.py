@@ -2,13 +2,14 @@
 one action of the officers' queue, Celery eager as on a laptop.
 
     UV_PYTHON_DOWNLOADS=never python3 -m uv run --frozen python bench/bench_validation.py \\
-        [--entries 50] [--contracts 5]
+        [--entries 50] [--contracts 5] [--no-per-entry]
 
 Runs in a throw-away test database (SQLite in memory unless DATABASE_URL names PostgreSQL: then
 ``test_<name>``). Prints, for one POST to /espace/validation/:
 - the time until the response is ready (what the officer waits for) and its number of queries;
 - the time of the work run after the response (one evaluation and one fiche PDF per contract);
-- the same entries validated one action per entry, as the queue did before, for comparison.
+- the same entries validated one action per entry, as the queue did before, for comparison
+  (``--no-per-entry`` skips it: each action then evaluates and renders its contract at once).
 """
 
 from __future__ import annotations
@@ -53,6 +54,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=50)
     parser.add_argument("--contracts", type=int, default=5)
+    parser.add_argument("--no-per-entry", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "1")
     os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="cotri-bench-validation-"))
@@ -122,6 +124,8 @@ def main() -> None:
             "(une évaluation et une fiche PDF par contrat)"
         )
 
+        if args.no_per_entry:
+            return
         entries = submitted(args.contracts, per_contract, chef)
         started = time.perf_counter()
         for entry in entries:  # the former queue: one transaction, and its tasks, per entry

@@ -10,7 +10,6 @@ class FundingConfig(AppConfig):
         # funding is the top app: it may listen to indicators (never the reverse).
         from contracts.models import Contract
         from indicators.models import Indicator, Objective, ProgressEntry
-        from indicators.signals import progress_changed
 
         from . import admin_evaluation, signals  # noqa: F401 - registers the evaluations' admin
 
@@ -19,4 +18,5 @@ class FundingConfig(AppConfig):
             signal.connect(signals.objective_changed, sender=Objective, dispatch_uid="eval-obj")
             signal.connect(signals.indicator_changed, sender=Indicator, dispatch_uid="eval-ind")
         post_save.connect(signals.contract_changed, sender=Contract, dispatch_uid="eval-contract")
-        progress_changed.connect(signals.progress_changed, dispatch_uid="eval-progress")
+        # Bulk changes (indicators.signals.progress_changed) are handled by cotri.refresh: one
+        # task per action for the evaluations and the fiches together.

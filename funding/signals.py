@@ -36,8 +36,3 @@ def objective_changed(sender, instance, raw=False, **kwargs):
 def indicator_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         schedule_objective_evaluation(instance.objective_id)
-
-
-def progress_changed(sender, contract_ids=(), **kwargs):
-    for contract_id in contract_ids:
-        schedule_contract_evaluation(contract_id)

@@ -12,6 +12,7 @@ import functools
 import logging
 import os
 import time
+from collections.abc import Collection
 from datetime import date
 
 from celery import shared_task
@@ -105,6 +106,37 @@ def inputs_changed(contract_id: int) -> bool:
     except DatabaseError:  # a contract deleted meanwhile: nothing left to mark
         logger.warning("Contrat %s : changement de données non enregistré", contract_id)
     return enqueue_contract_evaluation(contract_id)
+
+
+def mark_inputs_changed(contract_ids: Collection[int]) -> None:
+    """Mark these contracts' evaluation inputs as changed now (committed changes), in one query
+    whatever their number (``INSERT … ON CONFLICT DO UPDATE``). Call it after the commit; the
+    evaluation is enqueued by the caller (``cotri.refresh``: one task for a whole action)."""
+    if not contract_ids:
+        return
+    now = timezone.now()
+    try:
+        with transaction.atomic():  # a savepoint when called inside a transaction
+            EvaluationInputs.objects.bulk_create(
+                [EvaluationInputs(contract_id=pk, changed_at=now) for pk in sorted(contract_ids)],
+                update_conflicts=True,
+                unique_fields=["contract"],
+                update_fields=["changed_at"],
+            )
+    except DatabaseError:  # a contract deleted meanwhile: mark the others one by one
+        logger.warning("Contrats %s : changement de données marqué un à un", sorted(contract_ids))
+        for contract_id in contract_ids:
+            _mark_one(contract_id, now)
+
+
+def _mark_one(contract_id: int, now) -> None:
+    try:
+        with transaction.atomic():
+            EvaluationInputs.objects.update_or_create(
+                contract_id=contract_id, defaults={"changed_at": now}
+            )
+    except DatabaseError:
+        logger.warning("Contrat %s : changement de données non enregistré", contract_id)
 
 
 def schedule_contract_evaluation(contract_id: int | None) -> None:

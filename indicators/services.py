@@ -29,7 +29,7 @@ from django.utils import timezone
 
 from contracts.enums import MembershipRole
 from contracts.perms import OFFICERS_GROUP
-from french.output import format_datetime, format_number
+from french.output import format_date, format_datetime, format_number
 from indicators import entry_rules, perms
 from indicators.enums import ENTRY_TRANSITIONS, EntrySource, EntryStatus
 from indicators.locks import check_entry_unlocked
@@ -302,10 +302,34 @@ def entry_submit(*, entry: ProgressEntry, by, expected_version: int | None = Non
 
 @dataclass
 class ReviewOutcome:
-    """What one review action did: the entries reviewed, and each refused one with its reason."""
+    """What one review action did: the entries reviewed (all those asked for)."""
 
     reviewed: list[ProgressEntry] = field(default_factory=list)
-    refused: list[tuple[ProgressEntry, ValidationError]] = field(default_factory=list)
+
+
+class EntriesRefused(ValidationError):
+    """A review action refused whole: one or more chosen entries may not be reviewed.
+
+    ``refused``: [(entry, ValidationError)], in entry id order; ``messages``: one French line per
+    refused entry, naming it (indicator, date, contract), then its reason.
+    """
+
+    def __init__(self, refused: list[tuple[ProgressEntry, ValidationError]]) -> None:
+        self.refused = refused
+        super().__init__(
+            [
+                ValidationError(f"{entry_label(entry)} : {' '.join(error.messages)}")
+                for entry, error in refused
+            ],
+            code="entries_refused",
+        )
+
+
+def entry_label(entry: ProgressEntry) -> str:
+    """« Saisie « <indicator> » au <date> (<contract reference>) » (no query when the entry was
+    fetched with its indicator, objective and contract)."""
+    contract = entry.indicator.objective.contract
+    return f"Saisie « {entry.indicator.label} » au {format_date(entry.date)} ({contract.reference})"
 
 
 def _review_refusal(
@@ -331,17 +355,20 @@ def entries_review(
     note: str = "",
     expected_versions: Mapping[int, int] | None = None,
 ) -> ReviewOutcome:
-    """Validate or return N entries in one transaction, with a bounded number of queries.
+    """Validate or return N entries in one transaction, all or none, with a bounded number of
+    queries (about ten, whatever N and the number of contracts).
 
     ``to_status``: ``EntryStatus.VALIDATED`` or ``EntryStatus.RETURNED`` (a return needs a
     ``note``). ``expected_versions``: {entry id: version the officer saw}; an entry changed since
-    is refused, not overwritten. Entries are locked, checked one by one (``_review_refusal``),
-    then written together: one UPDATE, one history INSERT, one transition INSERT, whatever N.
-    After the commit: one e-mail per recipient summarising their entries, and one
-    ``progress_changed`` signal naming the contracts (one evaluation, one fiche render each,
-    after the commit).
+    is refused, not overwritten. Entries are locked (``SELECT … FOR UPDATE``, id order), checked
+    one by one (``_review_refusal``: version, four eyes, status), then written together: one
+    UPDATE, one history INSERT, one transition INSERT. After the commit: one e-mail per
+    recipient summarising their entries, and the ``progress_changed`` signal naming the
+    contracts (``cotri.refresh``: one task for the whole action, which evaluates each contract
+    and renders its fiche once).
     Raises PermissionDenied when ``by`` is not an officer, ValidationError for a return with no
-    note; a refused entry is reported in the outcome and left unchanged.
+    note, ``EntriesRefused`` (a ValidationError naming every refused entry) when any chosen entry
+    may not be reviewed: then nothing is saved. Ids of entries that no longer exist are ignored.
     """
     if not perms.is_officer(by):
         raise PermissionDenied("Seuls les agents valident ou renvoient les saisies.")
@@ -359,6 +386,7 @@ def entries_review(
         .order_by("pk")
     )
     outcome = ReviewOutcome()
+    refused: list[tuple[ProgressEntry, ValidationError]] = []
     for entry in locked:
         refusal = _review_refusal(
             entry, by=by, to_status=to_status, expected_version=expected_versions.get(entry.pk)
@@ -366,7 +394,9 @@ def entries_review(
         if refusal is None:
             outcome.reviewed.append(entry)
         else:
-            outcome.refused.append((entry, refusal))
+            refused.append((entry, refusal))
+    if refused:
+        raise EntriesRefused(refused)  # nothing written yet: the rows are only locked
     if not outcome.reviewed:
         return outcome
     now = timezone.now()
@@ -393,8 +423,8 @@ def entries_review(
     EntryTransition.objects.bulk_create(transitions)
     _notify_reviewed(outcome.reviewed, by=by, to_status=to_status)
     contract_ids = {e.indicator.objective.contract_id for e in outcome.reviewed}
-    # Sent inside the transaction: the receivers act at once where it is safe (the fiche's cache
-    # generation) and defer the rest to the commit, once per contract (evaluation, PDF).
+    # Sent inside the transaction: the receiver acts at once where it is safe (the fiches' cache
+    # generations) and defers the rest to the commit, once for the whole action (cotri.refresh).
     progress_changed.send(sender=ProgressEntry, contract_ids=contract_ids)
     return outcome
 
@@ -402,17 +432,18 @@ def entries_review(
 def _review_one(
     entry: ProgressEntry, *, by, to_status: str, note: str, expected_version: int | None
 ) -> ProgressEntry:
-    outcome = entries_review(
-        entry_ids=[entry.pk],
-        by=by,
-        to_status=to_status,
-        note=note,
-        expected_versions={
-            entry.pk: entry.version if expected_version is None else expected_version
-        },
-    )
-    if outcome.refused:
-        raise outcome.refused[0][1]
+    try:
+        outcome = entries_review(
+            entry_ids=[entry.pk],
+            by=by,
+            to_status=to_status,
+            note=note,
+            expected_versions={
+                entry.pk: entry.version if expected_version is None else expected_version
+            },
+        )
+    except EntriesRefused as refused:
+        raise refused.refused[0][1] from None  # one entry: its own reason, as it was
     if not outcome.reviewed:
         raise ProgressEntry.DoesNotExist("Cette saisie n'existe plus.")
     reviewed = outcome.reviewed[0]

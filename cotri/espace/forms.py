@@ -2,6 +2,7 @@
 
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.db.models import Q
 from django.forms.widgets import Input
 
 from contracts.models import Programme
@@ -84,16 +85,44 @@ class EntryForm(DsfrMixin, forms.Form):
 
 
 class QueueFilterForm(DsfrMixin, forms.Form):
+    """Filters of the validation queue. At national size thousands of territories have entries
+    waiting: a search field, not a list of them all. ``territory`` (an id) stays accepted, for
+    links that name one."""
+
+    q = forms.CharField(
+        label="Territoire ou contrat",
+        required=False,
+        max_length=100,
+        help_text="Une partie du nom du territoire ou de la référence du contrat, ou son code.",
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     territory = forms.ModelChoiceField(
-        label="Territoire", queryset=Territory.objects.none(), required=False
+        label="Territoire",
+        queryset=Territory.objects.all(),
+        required=False,
+        widget=forms.HiddenInput,
     )
     programme = forms.ModelChoiceField(
         label="Programme", queryset=Programme.objects.all(), required=False
     )
 
-    def __init__(self, *args, territories=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["territory"].queryset = territories or Territory.objects.none()
+    def entries(self, entries):
+        """``entries`` (a ProgressEntry queryset) narrowed to what the filters ask for."""
+        if not self.is_valid():
+            return entries
+        data = self.cleaned_data
+        prefix = "indicator__objective__contract__"
+        if data["territory"]:
+            entries = entries.filter(**{f"{prefix}territory": data["territory"]})
+        if data["programme"]:
+            entries = entries.filter(**{f"{prefix}programme": data["programme"]})
+        if text := data["q"].strip():
+            entries = entries.filter(
+                Q(**{f"{prefix}territory__name__icontains": text})
+                | Q(**{f"{prefix}territory__code__iexact": text})
+                | Q(**{f"{prefix}reference__icontains": text})
+            )
+        return entries
 
 
 class ReviewForm(DsfrMixin, forms.Form):

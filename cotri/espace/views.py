@@ -24,6 +24,7 @@ from indicators import perms
 from indicators.enums import EntryStatus
 from indicators.models import Evidence, Indicator, Objective, ProgressEntry
 from indicators.services import (
+    EntriesRefused,
     entries_review,
     entry_add_evidence,
     entry_save_draft,
@@ -31,8 +32,8 @@ from indicators.services import (
 )
 from reporting.todo import chef_todo
 from reports.content import report_years
-from territories.models import Territory
 
+from .admin_actions import refused_summary
 from .bonus import bonus_block
 from .forms import EntryForm, QueueFilterForm, ReviewForm
 
@@ -246,12 +247,8 @@ def entry_edit(request, pk: int):
 def validation_queue(request):
     if not perms.is_officer(request.user):
         raise PermissionDenied("Page réservée aux agents.")
-    waiting = ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED).values(
-        "indicator__objective__contract__territory_id"
-    )
-    territories = Territory.objects.filter(pk__in=waiting)
-    filters = QueueFilterForm(request.GET or None, territories=territories)
-    entries = (
+    filters = QueueFilterForm(request.GET or None)
+    entries = filters.entries(
         ProgressEntry.objects.filter(status=EntryStatus.SUBMITTED)
         .select_related(
             "indicator__objective__contract__territory",
@@ -260,15 +257,6 @@ def validation_queue(request):
         )
         .prefetch_related("evidence")
     )
-    if filters.is_valid():
-        if filters.cleaned_data["territory"]:
-            entries = entries.filter(
-                indicator__objective__contract__territory=filters.cleaned_data["territory"]
-            )
-        if filters.cleaned_data["programme"]:
-            entries = entries.filter(
-                indicator__objective__contract__programme=filters.cleaned_data["programme"]
-            )
     entries = entries.order_by("submitted_at", "pk")
     form = ReviewForm(entries=entries)
     if request.method == "POST":
@@ -294,20 +282,26 @@ def validation_queue(request):
 
 
 def _review(request, form: ReviewForm) -> None:
+    """Apply the decision to the ticked entries, all or none (``entries_review``)."""
     action, note = form.cleaned_data["action"], form.cleaned_data["note"]
     to_status = EntryStatus.VALIDATED if action == "validate" else EntryStatus.RETURNED
-    outcome = entries_review(
-        entry_ids=[entry.pk for entry in form.cleaned_data["entries"]],
-        by=request.user,
-        to_status=to_status,
-        note=note,
-    )
+    try:
+        outcome = entries_review(
+            entry_ids=[entry.pk for entry in form.cleaned_data["entries"]],
+            by=request.user,
+            to_status=to_status,
+            note=note,
+        )
+    except EntriesRefused as refused:
+        asked = len(form.cleaned_data["entries"])
+        messages.error(request, refused_summary(asked, action=action))
+        for line in refused.messages:
+            messages.error(request, line)
+        return
     done = len(outcome.reviewed)
     verb = agree(done, "validée" if action == "validate" else "renvoyée")
     if done:
         messages.success(request, f"{format_count(done, 'saisie')} {verb}.")
-    for entry, refusal in outcome.refused:
-        messages.error(request, f"{entry.indicator.label} : {_errors(refusal)}")
 
 
 @member_required

@@ -104,6 +104,19 @@ def bump_fiche_generation(contract_id: int) -> None:
     transaction.on_commit(lambda: _new_generation(contract_id))
 
 
+def bump_fiche_generations(contract_ids) -> None:
+    """``bump_fiche_generation`` for many contracts: one cache write now, one after the commit."""
+    keys = [_gen_key(contract_id) for contract_id in sorted(set(contract_ids))]
+    if not keys:
+        return
+
+    def renew() -> None:
+        cache.set_many({key: uuid.uuid4().hex for key in keys}, timeout=None)
+
+    renew()
+    transaction.on_commit(renew)
+
+
 def bump_comparison_generation() -> None:
     """Invalidate every cached fiche's comparison with similar territories: now and again after
     the commit (as ``bump_fiche_generation``)."""

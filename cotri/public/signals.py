@@ -15,8 +15,8 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save
 
 from contracts.models import Contract, GovernanceBody
+from cotri import refresh
 from cotri.public.cache import bump_comparison_generation, bump_fiche_generation
-from cotri.public.compare import comparisons_read
 from cotri.public.overview_cache import bump_overview_generation
 from cotri.public.tasks import schedule_fiche_pdf
 from exchange.opendata_files import schedule_opendata
@@ -91,14 +91,6 @@ def funder_changed(sender, instance, raw=False, **kwargs):
     schedule_opendata()
 
 
-def entries_changed(sender, contract_ids=(), **kwargs):
-    """Progress entries written in bulk (imports), sent after their commit."""
-    for contract_id in contract_ids:
-        _schedule(contract_id)
-    if contract_ids and comparisons_read(contract_ids):
-        bump_comparison_generation()
-
-
 def connect_fiche_signals() -> None:
     uid = "cotri.public.fiche_pdf"
     post_save.connect(contract_changed, sender=Contract, dispatch_uid=f"{uid}.contract")
@@ -111,5 +103,6 @@ def connect_fiche_signals() -> None:
             )
     post_save.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry")
     post_delete.connect(entry_changed, sender=ProgressEntry, dispatch_uid=f"{uid}.entry-delete")
-    progress_changed.connect(entries_changed, dispatch_uid=f"{uid}.entries")
+    # Entries written in bulk (reviews, imports): cotri.refresh, one task per action.
+    progress_changed.connect(refresh.progress_changed, dispatch_uid="cotri.refresh.entries")
     post_save.connect(funder_changed, sender=Funder, dispatch_uid=f"{uid}.funder")

@@ -20,7 +20,8 @@ from cotri.public.pdf import contract_forget_fiche_pdf, contract_render_fiche_pd
 logger = logging.getLogger(__name__)
 
 
-def _lock_key(contract_id: int) -> str:
+def fiche_lock_key(contract_id: int) -> str:
+    """Held while a render of the contract's fiche is waiting (freed when the render starts)."""
     return f"cotri:fiche-pdf:scheduled:{contract_id}"
 
 
@@ -28,12 +29,19 @@ def _window() -> int:
     return int(getattr(settings, "COTRI_FICHE_COALESCE_SECONDS", 60))
 
 
+def hold_fiche_renders(contract_ids: list[int]) -> None:
+    """Take these contracts' render locks at once (one cache write), as if their renders were
+    waiting: a change meanwhile schedules none; the caller renders them (which frees each)."""
+    timeout = _window() * 2 + 60
+    cache.set_many({fiche_lock_key(pk): 1 for pk in contract_ids}, timeout=timeout)
+
+
 def schedule_fiche_pdf(contract_id: int) -> None:
     """After the commit, render the contract's fiche once per window."""
 
     def enqueue() -> None:
         window = _window()
-        if cache.add(_lock_key(contract_id), 1, timeout=window * 2 + 60):
+        if cache.add(fiche_lock_key(contract_id), 1, timeout=window * 2 + 60):
             render_fiche_pdf.apply_async((contract_id,), countdown=window)
 
     transaction.on_commit(enqueue)
@@ -42,7 +50,7 @@ def schedule_fiche_pdf(contract_id: int) -> None:
 @shared_task(acks_late=True)
 def render_fiche_pdf(contract_id: int) -> str | None:
     """Render and store the fiche PDF of a published contract (forget it when not public)."""
-    cache.delete(_lock_key(contract_id))
+    cache.delete(fiche_lock_key(contract_id))
     contract = (
         Contract.objects.published()
         .select_related("programme__referential", "territory")

@@ -1,5 +1,6 @@
-"""Validating or returning N entries in one action: one transaction, a bounded number of queries,
-one e-mail per recipient, one evaluation and one fiche render per contract, after the response."""
+"""Validating or returning N entries in one action: one transaction, all or none, a bounded number
+of queries, one e-mail per recipient, one task per action (one evaluation and one fiche render per
+contract), after the response."""
 
 import datetime
 from decimal import Decimal
@@ -19,7 +20,7 @@ from funding.models import Evaluation
 from funding.tasks import enqueue_contract_evaluation
 from indicators.enums import EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
-from indicators.services import entries_review, entry_validate
+from indicators.services import EntriesRefused, entries_review, entry_validate
 from tests.espace.conftest import _member
 from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
 
@@ -47,7 +48,7 @@ def _queries_to_validate(entries, officer) -> int:
         outcome = entries_review(
             entry_ids=[e.pk for e in entries], by=officer, to_status=EntryStatus.VALIDATED
         )
-    assert len(outcome.reviewed) == len(entries) and not outcome.refused
+    assert len(outcome.reviewed) == len(entries)
     return len(queries)
 
 
@@ -74,6 +75,10 @@ def test_bulk_review_writes_history_transitions_and_versions(db, officer):
         assert entry.reviewer == officer and entry.review_note == "Joindre le justificatif."
         latest = entry.history.first()
         assert latest.status == EntryStatus.RETURNED and latest.history_user == officer
+    # One history row per entry for the review, by the officer, at the same moment.
+    reviews = ProgressEntry.history.filter(history_user=officer, history_type="~")
+    assert sorted(reviews.values_list("id", flat=True)) == sorted(e.pk for e in entries)
+    assert reviews.values("history_date").distinct().count() == 1
     transitions = EntryTransition.objects.filter(entry__in=entries)
     assert {(t.from_status, t.to_status, t.by_id) for t in transitions} == {
         (EntryStatus.SUBMITTED, EntryStatus.RETURNED, officer.pk)
@@ -81,22 +86,30 @@ def test_bulk_review_writes_history_transitions_and_versions(db, officer):
     assert transitions.count() == 6
 
 
-def test_entries_not_submitted_or_changed_meanwhile_are_refused_and_left_alone(db, officer):
+def test_one_entry_not_submitted_or_changed_meanwhile_refuses_the_whole_action(db, officer):
     first, second, third = _submitted(1, 3)
     ProgressEntry.objects.filter(pk=first.pk).update(status=EntryStatus.VALIDATED)
     ProgressEntry.objects.filter(pk=second.pk).update(version=5)
-    outcome = entries_review(
-        entry_ids=[first.pk, second.pk, third.pk],
-        by=officer,
-        to_status=EntryStatus.VALIDATED,
-        expected_versions={second.pk: 1},
-    )
-    assert [e.pk for e in outcome.reviewed] == [third.pk]
-    refused = {entry.pk: error for entry, error in outcome.refused}
-    assert "ne peut pas passer au statut" in refused[first.pk].messages[0]
-    assert "modifiée par" in refused[second.pk].messages[0]
-    second.refresh_from_db()
-    assert second.status == EntryStatus.SUBMITTED and second.version == 5
+    before = list(ProgressEntry.objects.order_by("pk").values())
+    history = ProgressEntry.history.count()
+    with pytest.raises(EntriesRefused) as refused:
+        entries_review(
+            entry_ids=[first.pk, second.pk, third.pk],
+            by=officer,
+            to_status=EntryStatus.VALIDATED,
+            expected_versions={second.pk: 1},
+        )
+    assert [entry.pk for entry, _error in refused.value.refused] == [first.pk, second.pk]
+    label, contract = first.indicator.label, first.indicator.objective.contract.reference
+    first_line, second_line = refused.value.messages
+    assert first_line.startswith(f"Saisie « {label} » au 28/01/2022 ({contract}) : ")
+    assert "ne peut pas passer au statut" in first_line
+    assert second_line.startswith(f"Saisie « {label} » au 28/02/2022 ({contract}) : ")
+    assert "modifiée par" in second_line
+    # Nothing half-saved: not the third entry either, no history, no transition.
+    assert list(ProgressEntry.objects.order_by("pk").values()) == before
+    assert ProgressEntry.history.count() == history
+    assert not EntryTransition.objects.exists()
 
 
 def test_a_return_without_note_changes_nothing(db, officer):

@@ -91,12 +91,13 @@ def test_the_admin_action_refuses_it(client, own_entry, officer_and_chef, chef_a
         follow=True,
     )
 
-    page = response.content.decode()
-    assert "1 saisie validée." in page
-    assert OWN_ENTRY_MESSAGE.replace("'", "&#x27;") in page
+    # All or none: the other entry is not validated either; the message names the refused one.
+    page = response.content.decode().replace("&#x27;", "'")
+    assert "Aucune des 2 saisies choisies n'a été validée" in page
+    assert f"Saisie « {indicator_a.label} » au 31/12/2022 (COT-A) : {OWN_ENTRY_MESSAGE}" in page
     own_entry.refresh_from_db()
     other.refresh_from_db()
-    assert (own_entry.status, other.status) == (EntryStatus.SUBMITTED, EntryStatus.VALIDATED)
+    assert (own_entry.status, other.status) == (EntryStatus.SUBMITTED, EntryStatus.SUBMITTED)
 
 
 def _admin_form(entry, **changes):
