@@ -124,7 +124,7 @@ def format_rank(rank: int, count: int, *, tied: bool = False) -> str:
     masculine), with Unicode superscripts as the Imprimerie nationale writes them."""
     if isinstance(rank, bool) or not isinstance(rank, int) or rank < 1:
         raise ValueError(f"rank must be a positive int, got {rank!r}")
-    ordinal = "1ᵉʳ" if rank == 1 else f"{format_year(rank)}ᵉ"
+    ordinal = "1ᵉʳ" if rank == 1 else f"{format_number(rank)}ᵉ"
     return f"{ordinal}{' ex aequo' if tied else ''} sur {format_number(count)}"
 
 

@@ -111,7 +111,8 @@ def test_plain_dates_are_not_shifted():
         (1, 7, False, "1ᵉʳ sur 7"),
         (3, 7, False, "3ᵉ sur 7"),
         (2, 3, True, "2ᵉ ex aequo sur 3"),
-        (1204, 3000, False, "1204ᵉ sur 3\u202f000"),
+        (1204, 3000, False, "1\u202f204ᵉ sur 3\u202f000"),
+        (12, 3000, True, "12ᵉ ex aequo sur 3\u202f000"),
     ],
 )
 def test_format_rank(rank, count, tied, expected):
