@@ -159,7 +159,7 @@ def _build(count: int) -> None:
     ends = month_ends()
     columns = (
         "indicator_id", "date", "value", "comment", "status", "source", "version",
-        "created_at", "updated_at", "reviewed_at", "review_note",
+        "created_at", "updated_at", "reviewed_at", "review_note", "comment_public", "private_note",
     )  # fmt: skip
     copy_sql = f"COPY indicators_progressentry ({', '.join(columns)}) FROM STDIN"
     # Each contract has its pace (about half of them reach every target), each indicator a bit
@@ -180,9 +180,8 @@ def _build(count: int) -> None:
                 submitted = month == MONTHS - 1 and indicator.pk % 10 == 0
                 status = "submitted" if submitted else "validated"
                 reviewed = None if submitted else now
-                copy.write_row(
-                    (indicator.pk, on, value, "", status, "demo", 1, now, now, reviewed, "")
-                )
+                row = (indicator.pk, on, value, "", status, "demo", 1, now, now, reviewed, "")
+                copy.write_row((*row, False, ""))  # comment_public, private_note
 
 
 def floor_seconds() -> tuple[float, int]:

@@ -134,15 +134,46 @@ def _xlsx_cell(sheet, value: Any) -> Any:
     return value
 
 
-def write_xlsx(table: Table, target) -> None:
-    """Write the XLSX of ``table`` to a path or binary file; openpyxl's write-only mode keeps
-    the rows on disk as they come, so memory does not grow with them."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=table.title[:31])
-    sheet.append([column.name for column in table.columns])
+#: Rows of a worksheet, its header included (Excel's limit).
+XLSX_MAX_ROWS = 1_048_576
+
+
+class XlsxRows:
+    """An XLSX file written row by row (openpyxl's write-only mode keeps the rows on disk as they
+    come, so memory does not grow with them): ``append(row)`` each row, then ``save(target)``.
+    Past ``max_rows`` rows (header included) the rows go on to another sheet, « Titre (2) », with
+    the header again."""
+
+    def __init__(self, table: Table, *, max_rows: int = XLSX_MAX_ROWS):
+        self.workbook = Workbook(write_only=True)
+        self.title, self.max_rows = table.title, max_rows
+        self.header = [column.name for column in table.columns]
+        self.sheets = 0
+        self._new_sheet()
+
+    def _new_sheet(self) -> None:
+        self.sheets += 1
+        title = self.title[:31] if self.sheets == 1 else f"{self.title[:24]} ({self.sheets})"
+        self.sheet = self.workbook.create_sheet(title=title)
+        self.sheet.append(self.header)
+        self.in_sheet = 1
+
+    def append(self, row: Sequence[Any]) -> None:
+        if self.in_sheet >= self.max_rows:
+            self._new_sheet()
+        self.sheet.append([_xlsx_cell(self.sheet, value) for value in row])
+        self.in_sheet += 1
+
+    def save(self, target) -> None:
+        self.workbook.save(target)
+
+
+def write_xlsx(table: Table, target, *, max_rows: int = XLSX_MAX_ROWS) -> None:
+    """Write the XLSX of ``table`` to a path or binary file (``XlsxRows``: bounded memory)."""
+    writer = XlsxRows(table, max_rows=max_rows)
     for row in table.rows:
-        sheet.append([_xlsx_cell(sheet, value) for value in row])
-    workbook.save(target)
+        writer.append(row)
+    writer.save(target)
 
 
 def table_xlsx(table: Table) -> bytes:
@@ -472,5 +503,6 @@ __all__ = [
     "table_csv",
     "table_xlsx",
     "write_xlsx",
+    "XlsxRows",
     "xlsx_chunks",
 ]
