@@ -76,9 +76,9 @@ def _start(client, file_format=CSV, query="?status__exact=validated", fields=FIE
 def _download(client, job):
     response = client.get(reverse("officers:export_download", args=[job.pk]))
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
-    response.close()
-    return response, content
+    # Read to the end: the test client then closes the file (no explicit close: it would send
+    # request_finished and close the test's database connection).
+    return response, b"".join(response.streaming_content)
 
 
 @pytest.fixture
@@ -297,7 +297,8 @@ def test_my_exports_and_downloads_per_role(
 
     listing = client.get(reverse("officers:exports"))
     response = client.get(reverse("officers:export_download", args=[finished.pk]))
-    response.close()
+    if response.streaming:
+        b"".join(response.streaming_content)  # read to the end: the file is closed
 
     assert (listing.status_code, response.status_code) == (page, download)
     if who == "anonymous":
