@@ -132,6 +132,7 @@ def run_size(url: str, contracts: int, runs: int) -> None:
     connection.settings_dict["NAME"] = urlparse(url).path.lstrip("/")
     ensure_built(url, contracts)
 
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
     from django.db import transaction
@@ -139,7 +140,7 @@ def run_size(url: str, contracts: int, runs: int) -> None:
     from django.test.utils import CaptureQueriesContext
 
     from contracts.perms import OFFICERS_GROUP
-    from exchange.opendata_files import opendata_generate
+    from exchange.opendata_files import api_files_generate, opendata_generate
     from indicators.enums import EntryStatus
     from indicators.models import EntryTransition, ProgressEntry
     from indicators.services import entries_review
@@ -218,15 +219,52 @@ def run_size(url: str, contracts: int, runs: int) -> None:
         f"{'':>31}+{memory.above:>6.1f} Mo",
         flush=True,
     )
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        api_files_generate()
+        seconds = time.perf_counter() - started
+    print(
+        f"  {'tâche : fichiers de l’API anonyme (5 × 2)':<46}      durée {seconds * 1000:>8.0f} ms"
+        f"{'':>31}+{memory.above:>6.1f} Mo",
+        flush=True,
+    )
     files = [
         ("/donnees-ouvertes/valeurs.csv", anonymous, {}),
         ("/donnees-ouvertes/objectifs.csv", anonymous, {}),
         ("/api/exports/objectives (CSV)", anonymous, {}),
         ("/api/exports/progress (CSV, anonyme)", anonymous, {}),
+        ("/api/exports/progress (XLSX, anonyme)", anonymous, {"format": "xlsx"}),
     ]
     for name, client, data in files:
         path = name.split(" ")[0]
-        line(name, measure(client, "get", path, data, runs=1 if "progress" in name else runs))
+        line(name, measure(client, "get", path, data, runs=runs))
+
+    # An officer's export of every entry: the request records the job (the file is the task's).
+    settings.COTRI_EXPORT_SYNC_MAX_ROWS = 10_000
+    export = "/admin/indicators/progressentry/export/"
+    data = {"format": "0", "resource": "0"}
+    data |= {f"progressentryexportresource_{name}": "on" for name in ("contract", "date", "value")}
+    data |= {f"progressentryexportresource_{name}": "on" for name in ("objective", "indicator")}
+    data |= {f"progressentryexportresource_{name}": "on" for name in ("comment", "status")}
+    line("admin : export de toutes les saisies (demande)", measure(agent, "post", export, data, 1))
+    from exchange.export_jobs import export_job_run
+    from exchange.models import ExportJob
+
+    for file_format in ("csv", "xlsx"):
+        job = ExportJob.objects.filter(user=officer).latest("pk")
+        job.pk, job.status, job.file_format = None, ExportJob.Status.PENDING, file_format
+        job.save()
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            export_job_run(job.pk)
+            seconds = time.perf_counter() - started
+        job.refresh_from_db()
+        print(
+            f"  {f'tâche : export agent ({file_format}, {job.rows_written} lignes)':<46}      "
+            f"durée {seconds * 1000:>8.0f} ms{'':>31}+{memory.above:>6.1f} Mo",
+            flush=True,
+        )
+        job.file.delete()
 
 
 def main() -> None:

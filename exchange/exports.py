@@ -314,30 +314,59 @@ def objective_list_table(objectives) -> Table:
     )
 
     def rows():
+        # Contracts by batches in reference order (the rows' order): only one batch's
+        # evaluations are held at a time, whatever the number of contracts (a few queries per
+        # batch).
         contracts = Contract.objects.filter(pk__in=objectives.values("contract_id"))
-        evaluations = {}
-        for preview in contracts_latest_evaluation(contracts=contracts):
-            evaluation = evaluation_to_json(preview)
-            evaluations[preview.contract_id] = (
-                {o["code"]: o for o in evaluation["objectives"]},
-                datetime.date.fromisoformat(evaluation["as_of"]),
-            )
-        for objective in objectives.iterator(chunk_size=2000):
-            rates, as_of = evaluations.get(objective.contract_id, ({}, None))
-            rated = rates.get(objective.code, {})
-            yield (
-                objective.contract.reference,
-                objective.code,
-                objective.title,
-                objective.incontournable.number,
-                objective.priority,
-                as_of,
-                _decimal(rated.get("rate")),
-                _decimal(rated.get("threshold")),
-                rated.get("met"),
-            )
+        for batch in _reference_batches(contracts, EVALUATION_BATCH):
+            evaluations = {}
+            for preview in contracts_latest_evaluation(contracts=batch):
+                evaluation = evaluation_to_json(preview)
+                evaluations[preview.contract_id] = (
+                    {o["code"]: o for o in evaluation["objectives"]},
+                    datetime.date.fromisoformat(evaluation["as_of"]),
+                )
+            batch_objectives = objectives.filter(contract_id__in=[c.pk for c in batch])
+            yield from _objective_rows(batch_objectives, evaluations)
 
     return Table("objectifs", "Objectifs", OBJECTIVE_COLUMNS, rows())
+
+
+#: Contracts whose evaluations a file holds at once (their snapshots are a few kB each).
+EVALUATION_BATCH = 250
+
+
+def _reference_batches(contracts, size: int) -> Iterator[list[Contract]]:
+    """``contracts`` in reference order, ``size`` at a time (keyset: one query per batch)."""
+    last = None
+    while True:
+        page = contracts.order_by("reference")
+        if last is not None:
+            page = page.filter(reference__gt=last)
+        batch = list(page[:size])
+        if not batch:
+            return
+        yield batch
+        if len(batch) < size:
+            return
+        last = batch[-1].reference
+
+
+def _objective_rows(objectives, evaluations) -> Iterator[tuple]:
+    for objective in objectives.iterator(chunk_size=2000):
+        rates, as_of = evaluations.get(objective.contract_id, ({}, None))
+        rated = rates.get(objective.code, {})
+        yield (
+            objective.contract.reference,
+            objective.code,
+            objective.title,
+            objective.incontournable.number,
+            objective.priority,
+            as_of,
+            _decimal(rated.get("rate")),
+            _decimal(rated.get("threshold")),
+            rated.get("met"),
+        )
 
 
 INDICATOR_COLUMNS = (
