@@ -287,9 +287,7 @@ def people(django_user_model, entries):
         ("officer", 200, 200),
     ],
 )
-def test_my_exports_and_downloads_per_role(
-    client, officer, finished, people, who, page, download
-):
+def test_my_exports_and_downloads_per_role(client, officer, finished, people, who, page, download):
     if who == "officer":
         client.force_login(officer)
     elif who != "anonymous":
