@@ -125,25 +125,20 @@ def ensure_built(url: str, contracts: int) -> None:
         cursor.execute("ANALYZE")
 
 
-def run_size(url: str, contracts: int, runs: int) -> None:
+def run_size(url: str, contracts: int, runs: int, files_only: bool = False) -> None:
     from django.db import connection, connections
 
     connections.close_all()
     connection.settings_dict["NAME"] = urlparse(url).path.lstrip("/")
     ensure_built(url, contracts)
 
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db import transaction
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from contracts.perms import OFFICERS_GROUP
-    from exchange.opendata_files import api_files_generate, opendata_generate
     from indicators.enums import EntryStatus
-    from indicators.models import EntryTransition, ProgressEntry
-    from indicators.services import entries_review
+    from indicators.models import ProgressEntry
 
     user_model = get_user_model()
     officer, _ = user_model.objects.get_or_create(
@@ -160,6 +155,19 @@ def run_size(url: str, contracts: int, runs: int) -> None:
         flush=True,
     )
     line("/healthz (plancher)", measure(anonymous, "get", "/healthz", runs=runs))
+    if not files_only:
+        pages_and_validation(agent, officer, runs)
+    files(anonymous, agent, officer, runs)
+
+
+def pages_and_validation(agent, officer, runs: int) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators.enums import EntryStatus
+    from indicators.models import EntryTransition, ProgressEntry
+    from indicators.services import entries_review
+
     pages = [
         ("admin : saisies, page 1", "/admin/indicators/progressentry/", {}),
         ("admin : saisies, page 200", "/admin/indicators/progressentry/", {"p": "200"}),
@@ -209,6 +217,12 @@ def run_size(url: str, contracts: int, runs: int) -> None:
         f"validation groupée de {len(chosen)} saisies", {**result, "peak": memory.above, "bytes": 0}
     )
     undo(chosen)
+
+
+def files(anonymous, agent, officer, runs: int) -> None:
+    from django.conf import settings
+
+    from exchange.opendata_files import api_files_generate, opendata_generate
 
     with PeakMemory() as memory:
         started = time.perf_counter()
@@ -273,6 +287,11 @@ def main() -> None:
     parser.add_argument("--small-database", default="cotri_scale_small")
     parser.add_argument("--small-contracts", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument(
+        "--files-only",
+        action="store_true",
+        help="the national size only, its files and exports only (no pages, no validation)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -287,8 +306,9 @@ def main() -> None:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]
-    run_size(small, args.small_contracts, args.runs)
-    run_size(url, args.contracts, args.runs)
+    if not args.files_only:
+        run_size(small, args.small_contracts, args.runs)
+    run_size(url, args.contracts, args.runs, files_only=args.files_only)
 
 
 if __name__ == "__main__":

@@ -112,38 +112,34 @@ def api_files_generate(*, datasets: Iterable[str] | None = None) -> dict[str, di
     from cotri.api.exports import Dataset, dataset_table  # the API's own table (a view module)
 
     base = folder() / API_FOLDER
+    base.mkdir(parents=True, exist_ok=True)
     written = {}
     for dataset in datasets or [d.value for d in Dataset]:
         table = dataset_table(Dataset(dataset), AnonymousUser())
-        xlsx = exports.XlsxRows(table)
+        fd, xlsx_tmp = tempfile.mkstemp(dir=base, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as xlsx_file:
+                xlsx = exports.XlsxRows(table, xlsx_file)
 
-        def both(rows, xlsx=xlsx):
-            for row in rows:
-                xlsx.append(row)
-                yield row
+                def both(rows, xlsx=xlsx):
+                    for row in rows:
+                        xlsx.append(row)
+                        yield row
 
-        counted = _Counting(both(table.rows))
-        csv_table = exports.Table(table.name, table.title, table.columns, counted)
-        generated_at = timezone.now()
-        sizes = {"csv": _write(base / f"{dataset}.csv", exports.csv_chunks(csv_table))}
-        sizes["xlsx"] = _save_xlsx(base / f"{dataset}.xlsx", xlsx)
+                counted = _Counting(both(table.rows))
+                csv_table = exports.Table(table.name, table.title, table.columns, counted)
+                generated_at = timezone.now()
+                sizes = {"csv": _write(base / f"{dataset}.csv", exports.csv_chunks(csv_table))}
+                xlsx.close()
+                sizes["xlsx"] = xlsx_file.tell()
+            os.replace(xlsx_tmp, base / f"{dataset}.xlsx")
+        except BaseException:
+            Path(xlsx_tmp).unlink(missing_ok=True)
+            raise
         meta = {"generated_at": generated_at.isoformat(), "rows": counted.count, "bytes": sizes}
         _write(base / f"{dataset}.json", [json.dumps(meta).encode()])
         written[dataset] = meta
     return written
-
-
-def _save_xlsx(path: Path, xlsx: exports.XlsxRows) -> int:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            xlsx.save(fh)
-            size = fh.tell()
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return size
 
 
 class _Counting:
