@@ -519,7 +519,7 @@ def evaluations_table(evaluations, *, public: bool = False) -> Table:
             e.created_at,
             e.decided_at,
         )
-        for e in evaluations
+        for e in evaluations.iterator(chunk_size=500)
     )
     return Table("evaluations", "Évaluations", EVALUATION_COLUMNS, rows)
 
