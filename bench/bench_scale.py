@@ -128,7 +128,9 @@ def ensure_built(url: str, contracts: int) -> None:
         cursor.execute("ANALYZE")
 
 
-def run_size(url: str, contracts: int, runs: int, validation_only: bool = False) -> None:
+def run_size(
+    url: str, contracts: int, runs: int, files_only: bool = False, validation_only: bool = False
+) -> None:
     from django.db import connection, connections
 
     connections.close_all()
@@ -137,15 +139,11 @@ def run_size(url: str, contracts: int, runs: int, validation_only: bool = False)
 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
-    from django.db import transaction
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from contracts.perms import OFFICERS_GROUP
-    from exchange.opendata_files import opendata_generate
     from indicators.enums import EntryStatus
-    from indicators.models import EntryTransition, ProgressEntry
-    from indicators.services import entries_review
+    from indicators.models import ProgressEntry
 
     user_model = get_user_model()
     officer, _ = user_model.objects.get_or_create(
@@ -162,6 +160,20 @@ def run_size(url: str, contracts: int, runs: int, validation_only: bool = False)
         flush=True,
     )
     line("/healthz (plancher)", measure(anonymous, "get", "/healthz", runs=runs))
+    if not files_only:
+        pages_and_validation(agent, officer, runs, validation_only)
+    if not validation_only:
+        files(anonymous, agent, officer, runs)
+
+
+def pages_and_validation(agent, officer, runs: int, validation_only: bool = False) -> None:
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from indicators.enums import EntryStatus
+    from indicators.models import EntryTransition, ProgressEntry
+    from indicators.services import entries_review
+
     pages = [
         ("admin : saisies, page 1", "/admin/indicators/progressentry/", {}),
         ("admin : saisies, page 200", "/admin/indicators/progressentry/", {"p": "200"}),
@@ -214,8 +226,12 @@ def run_size(url: str, contracts: int, runs: int, validation_only: bool = False)
         f"validation groupée de {len(chosen)} saisies", {**result, "peak": memory.above, "bytes": 0}
     )
     undo(chosen)
-    if validation_only:
-        return
+
+
+def files(anonymous, agent, officer, runs: int) -> None:
+    from django.conf import settings
+
+    from exchange.opendata_files import api_files_generate, opendata_generate
 
     with PeakMemory() as memory:
         started = time.perf_counter()
@@ -226,15 +242,52 @@ def run_size(url: str, contracts: int, runs: int, validation_only: bool = False)
         f"{'':>31}+{memory.above:>6.1f} Mo",
         flush=True,
     )
+    with PeakMemory() as memory:
+        started = time.perf_counter()
+        api_files_generate()
+        seconds = time.perf_counter() - started
+    print(
+        f"  {'tâche : fichiers de l’API anonyme (5 × 2)':<46}      durée {seconds * 1000:>8.0f} ms"
+        f"{'':>31}+{memory.above:>6.1f} Mo",
+        flush=True,
+    )
     files = [
         ("/donnees-ouvertes/valeurs.csv", anonymous, {}),
         ("/donnees-ouvertes/objectifs.csv", anonymous, {}),
         ("/api/exports/objectives (CSV)", anonymous, {}),
         ("/api/exports/progress (CSV, anonyme)", anonymous, {}),
+        ("/api/exports/progress (XLSX, anonyme)", anonymous, {"format": "xlsx"}),
     ]
     for name, client, data in files:
         path = name.split(" ")[0]
-        line(name, measure(client, "get", path, data, runs=1 if "progress" in name else runs))
+        line(name, measure(client, "get", path, data, runs=runs))
+
+    # An officer's export of every entry: the request records the job (the file is the task's).
+    settings.COTRI_EXPORT_SYNC_MAX_ROWS = 10_000
+    export = "/admin/indicators/progressentry/export/"
+    data = {"format": "0", "resource": "0"}
+    data |= {f"progressentryexportresource_{name}": "on" for name in ("contract", "date", "value")}
+    data |= {f"progressentryexportresource_{name}": "on" for name in ("objective", "indicator")}
+    data |= {f"progressentryexportresource_{name}": "on" for name in ("comment", "status")}
+    line("admin : export de toutes les saisies (demande)", measure(agent, "post", export, data, 1))
+    from exchange.export_jobs import export_job_run
+    from exchange.models import ExportJob
+
+    for file_format in ("csv", "xlsx"):
+        job = ExportJob.objects.filter(user=officer).latest("pk")
+        job.pk, job.status, job.file_format = None, ExportJob.Status.PENDING, file_format
+        job.save()
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            export_job_run(job.pk)
+            seconds = time.perf_counter() - started
+        job.refresh_from_db()
+        print(
+            f"  {f'tâche : export agent ({file_format}, {job.rows_written} lignes)':<46}      "
+            f"durée {seconds * 1000:>8.0f} ms{'':>31}+{memory.above:>6.1f} Mo",
+            flush=True,
+        )
+        job.file.delete()
 
 
 def main() -> None:
@@ -244,6 +297,11 @@ def main() -> None:
     parser.add_argument("--small-contracts", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--validation-only", action="store_true")
+    parser.add_argument(
+        "--files-only",
+        action="store_true",
+        help="the national size only, its files and exports only (no pages, no validation)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
@@ -258,9 +316,15 @@ def main() -> None:
     from django.conf import settings
 
     settings.ALLOWED_HOSTS = ["testserver", "localhost"]
-    if args.small_contracts:
-        run_size(small, args.small_contracts, args.runs, args.validation_only)
-    run_size(url, args.contracts, args.runs, args.validation_only)
+    if args.small_contracts and not args.files_only:
+        run_size(small, args.small_contracts, args.runs, validation_only=args.validation_only)
+    run_size(
+        url,
+        args.contracts,
+        args.runs,
+        files_only=args.files_only,
+        validation_only=args.validation_only,
+    )
 
 
 if __name__ == "__main__":

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "funding",
     "reporting",
     "reports",
+    "exchange",
     "ninja",
     "cotri.api",
 ]
@@ -255,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cotri.tasks.generate_opendata",
         "schedule": crontab(hour=4, minute=0),  # after the evaluations and fiches
     },
+    "purge-export-jobs-daily": {
+        "task": "cotri.tasks.purge_export_jobs",
+        "schedule": crontab(hour=5, minute=0),
+    },
     "send-reporting-reminders-daily": {
         "task": "reporting.tasks.send_reminders",
         "schedule": crontab(hour=7, minute=0),  # Paris time (CELERY_TIMEZONE); once a day
@@ -266,6 +271,15 @@ COTRI_EVALUATION_COALESCE_SECONDS = env.int("COTRI_EVALUATION_COALESCE_SECONDS",
 COTRI_FICHE_COALESCE_SECONDS = env.int("COTRI_FICHE_COALESCE_SECONDS", default=60)
 # Open data files are regenerated once per window after changes (and nightly).
 COTRI_OPENDATA_COALESCE_SECONDS = env.int("COTRI_OPENDATA_COALESCE_SECONDS", default=600)
+
+# Officers' admin exports: a selection above this many rows is written by a task (« Mes
+# exports »), smaller ones at once; files are kept this many days; progress saved this often.
+COTRI_EXPORT_SYNC_MAX_ROWS = env.int("COTRI_EXPORT_SYNC_MAX_ROWS", default=10_000)
+COTRI_EXPORT_KEEP_DAYS = env.int("COTRI_EXPORT_KEEP_DAYS", default=7)
+COTRI_EXPORT_PROGRESS_SECONDS = env.float("COTRI_EXPORT_PROGRESS_SECONDS", default=2.0)
+# The file tasks (officers' exports, open data) read whole tables at national size: minutes, not
+# seconds. They are acknowledged on receipt (a lost run is asked again, never run twice).
+COTRI_FILE_TASK_SOFT_TIME_LIMIT = env.int("COTRI_FILE_TASK_SOFT_TIME_LIMIT", default=1800)
 
 # Task limits, from the longest task: one contract's evaluation or one fiche PDF render (a few
 # seconds; the nightly sweeps only enqueue one task per contract). A task past the soft limit

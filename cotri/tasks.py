@@ -5,9 +5,15 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
-from exchange.opendata_files import LOCK_KEY, opendata_generate, schedule_opendata
+from exchange.opendata_files import (
+    LOCK_KEY,
+    api_files_generate,
+    opendata_generate,
+    schedule_opendata,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -15,12 +21,38 @@ logger = logging.getLogger(__name__)
 # time limit (settings: CELERY_TASK_SOFT_TIME_LIMIT) at this size; more are split in chunks.
 REFRESH_CHUNK = 20
 
+# Whole tables at national size take minutes: the file tasks get their own limits.
+_FILE_LIMITS = {
+    "soft_time_limit": settings.COTRI_FILE_TASK_SOFT_TIME_LIMIT,
+    "time_limit": settings.COTRI_FILE_TASK_SOFT_TIME_LIMIT + 60,
+}
 
-@shared_task(acks_late=True)
+
+@shared_task(acks_late=False, **_FILE_LIMITS)
 def generate_opendata() -> dict[str, dict]:
-    """Write every open data file (nightly, and once per window after changes)."""
+    """Write every open data file and the anonymous API files (nightly, and once per window
+    after changes); returns {slug: metadata} (the API files' under ``api/<dataset>``)."""
     cache.delete(LOCK_KEY)  # before reading: a change committed from now on schedules another run
-    return opendata_generate()
+    written = opendata_generate()
+    written.update({f"api/{k}": v for k, v in api_files_generate().items()})
+    return written
+
+
+@shared_task(acks_late=False, **_FILE_LIMITS)
+def run_export_job(job_id: int) -> str | None:
+    """Write the file of an officer's export (``exchange.export_jobs``); returns its status."""
+    from exchange.export_jobs import export_job_run
+
+    job = export_job_run(job_id)
+    return job.status if job else None
+
+
+@shared_task
+def purge_export_jobs() -> int:
+    """Delete the officers' exports older than ``COTRI_EXPORT_KEEP_DAYS`` (daily)."""
+    from exchange.export_jobs import export_jobs_purge
+
+    return export_jobs_purge()
 
 
 @shared_task(acks_late=True)

@@ -11,11 +11,14 @@ French dates; XLSX: numbers as numbers, dates as dates).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from import_export import fields, resources, widgets
 from import_export.formats import base_formats
 
 from exchange import exports
+from exchange.progress_files import FRENCH_NAMES
+from indicators.enums import EntryStatus
 
 
 class CellWidget(widgets.Widget):
@@ -66,6 +69,30 @@ class TableResource(resources.Resource):
         names = [column.name for column in table.columns]
         for values in table.rows:
             yield dict(zip(names, values, strict=True))
+
+    @classmethod
+    def file_table(cls, queryset, fields: list[str] | None = None) -> exports.Table:
+        """The admin's file of ``queryset`` as a streamed table (what ``export`` gives, without
+        holding the rows): the chosen ``fields`` (all when empty) in the resource's order,
+        French titles, the codes' French labels. The writers neutralise every text."""
+        table = cls.build(queryset)
+        names = [column.name for column in table.columns]
+        chosen = [column for column in cls.columns if not fields or column.name in fields]
+        positions = [names.index(column.name) for column in chosen]
+        labels = [column.labels or {} for column in chosen]
+        columns = [
+            exports.Column(column.title or column.name, column.type, column.unit, "")
+            for column in chosen
+        ]
+
+        def rows():
+            for values in table.rows:
+                yield [
+                    labels[i].get(values[p], values[p]) if labels[i] else values[p]
+                    for i, p in enumerate(positions)
+                ]
+
+        return exports.Table(table.name, table.title, columns, rows())
 
     def export_field(self, field, instance, **kwargs):
         """The one place every exported cell goes through: no text may run as a formula."""
@@ -121,11 +148,20 @@ class ObjectiveExportResource(TableResource):
 
 
 class ProgressEntryExportResource(TableResource):
-    """The columns of the progress import file: an export can be corrected and imported back."""
+    """The columns of the progress import file under their French names (« Contrat », …,
+    « Statut » with « Validée »…), which the import reads back: an export can be corrected and
+    imported again."""
 
     display_name = "Saisies d'avancement"
     file_stem = "saisies"
-    columns = exports.PROGRESS_COLUMNS
+    columns = tuple(
+        replace(
+            column,
+            title=FRENCH_NAMES[column.name].capitalize(),
+            labels=dict(EntryStatus.choices) if column.name == "status" else column.labels,
+        )
+        for column in exports.PROGRESS_COLUMNS
+    )
     build = staticmethod(exports.progress_table)
 
 

@@ -4,6 +4,12 @@ A Celery task (nightly, and after changes, coalesced) writes each dataset of ``e
 to ``MEDIA_ROOT/opendata/<slug>.csv``, streaming its rows to a temporary file renamed into place
 (readers never see half a file), with ``<slug>.json`` beside it: ``{"generated_at": ISO 8601,
 "rows": int, "bytes": int}``. The page and the download only read these files.
+
+The same task writes what ``/api/exports/<dataset>`` gives an anonymous reader (published
+contracts, validated values), CSV and XLSX in one pass over the rows, to
+``MEDIA_ROOT/opendata/api/<dataset>.csv|.xlsx`` with ``<dataset>.json`` beside them
+(``{"generated_at", "rows", "bytes": {"csv": int, "xlsx": int}}``): the API serves them instead
+of reading millions of rows per request.
 """
 
 from __future__ import annotations
@@ -76,6 +82,63 @@ def opendata_generate(*, slugs: Iterable[str] | None = None) -> dict[str, dict]:
         meta = {"generated_at": generated_at.isoformat(), "rows": counted.count, "bytes": size}
         _write(folder() / f"{slug}.json", [json.dumps(meta).encode()])
         written[slug] = meta
+    return written
+
+
+API_FOLDER = "api"
+API_FORMATS = ("csv", "xlsx")
+
+
+def api_stored_file(dataset: str, file_format: str) -> tuple[Path, dict] | None:
+    """The stored anonymous API file of ``dataset`` in ``file_format`` and its metadata, or None
+    if never generated."""
+    base = folder() / API_FOLDER
+    path = base / f"{dataset}.{file_format}"
+    try:
+        meta = json.loads((base / f"{dataset}.json").read_text())
+    except (FileNotFoundError, ValueError):
+        return None
+    if not path.is_file():
+        return None
+    meta["generated_at"] = datetime.datetime.fromisoformat(meta["generated_at"])
+    return path, meta
+
+
+def api_files_generate(*, datasets: Iterable[str] | None = None) -> dict[str, dict]:
+    """Write the anonymous API files (every dataset, or ``datasets``), CSV and XLSX from one read
+    of the rows; return {dataset: metadata}. Memory stays bounded (rows streamed to both files)."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from cotri.api.exports import Dataset, dataset_table  # the API's own table (a view module)
+
+    base = folder() / API_FOLDER
+    base.mkdir(parents=True, exist_ok=True)
+    written = {}
+    for dataset in datasets or [d.value for d in Dataset]:
+        table = dataset_table(Dataset(dataset), AnonymousUser())
+        fd, xlsx_tmp = tempfile.mkstemp(dir=base, prefix=".tmp-")
+        try:
+            with os.fdopen(fd, "wb") as xlsx_file:
+                xlsx = exports.XlsxRows(table, xlsx_file)
+
+                def both(rows, xlsx=xlsx):
+                    for row in rows:
+                        xlsx.append(row)
+                        yield row
+
+                counted = _Counting(both(table.rows))
+                csv_table = exports.Table(table.name, table.title, table.columns, counted)
+                generated_at = timezone.now()
+                sizes = {"csv": _write(base / f"{dataset}.csv", exports.csv_chunks(csv_table))}
+                xlsx.close()
+                sizes["xlsx"] = xlsx_file.tell()
+            os.replace(xlsx_tmp, base / f"{dataset}.xlsx")
+        except BaseException:
+            Path(xlsx_tmp).unlink(missing_ok=True)
+            raise
+        meta = {"generated_at": generated_at.isoformat(), "rows": counted.count, "bytes": sizes}
+        _write(base / f"{dataset}.json", [json.dumps(meta).encode()])
+        written[dataset] = meta
     return written
 
 

@@ -163,6 +163,39 @@ class CotriExportMixin(ExportMixin):
         day = format_iso_date(timezone.now())
         return f"{stem}-{day}.{file_format.get_extension()}"
 
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        """Up to ``COTRI_EXPORT_SYNC_MAX_ROWS`` rows, the file at once; more, a task writes it
+        (``exchange.export_jobs``) and the officer follows it on « Mes exports »."""
+        from django.conf import settings
+
+        from exchange.export_jobs import export_job_start
+
+        limit = settings.COTRI_EXPORT_SYNC_MAX_ROWS
+        # One query, stopped after limit + 1 rows: a small selection is not counted twice.
+        if queryset.order_by()[: limit + 1].count() <= limit:
+            return super()._do_file_export(file_format, request, queryset, export_form)
+        resource_class = self.choose_export_resource_class(export_form, request)
+        fields = self.get_export_resource_fields_from_form(export_form) or []
+        pks = None
+        if export_form is not None and "export_items" in export_form.changed_data:
+            pks = export_form.cleaned_data["export_items"]
+        job = export_job_start(
+            user=request.user,
+            model_admin=self,
+            resource_class=resource_class,
+            fields=fields,
+            query={key: request.GET.getlist(key) for key in request.GET},
+            pks=pks,
+            file_format=file_format.get_extension(),
+            rows_total=queryset.count(),
+        )
+        messages.info(
+            request,
+            f"L'export « {job.title} » ({format_count(job.rows_total, 'ligne')}) est en "
+            "préparation : suivez-le ici, le lien de téléchargement paraît quand il est prêt.",
+        )
+        return HttpResponseRedirect(reverse("officers:exports"))
+
     def get_export_context_data(self, **kwargs):
         # The export page posts to itself (filters kept) unless the export action sets a URL.
         return {"export_url": "", **super().get_export_context_data(**kwargs)}

@@ -2,10 +2,12 @@
 
 from enum import StrEnum
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.http import http_date
 from ninja import Query, Router
 
 from exchange import exports
+from exchange.opendata_files import api_stored_file, schedule_opendata
 from funding.models import Evaluation
 from indicators.enums import EntryStatus
 from indicators.models import ProgressEntry
@@ -86,4 +88,31 @@ def export_dataset(
     dataset: Dataset,
     format: FileFormat = Query(FileFormat.CSV, description="csv ou xlsx"),  # noqa: A002, B008
 ):
+    if not request.user.is_authenticated:
+        stored = api_stored_file(dataset.value, format.value)
+        if stored is not None:
+            return stored_response(dataset_table(dataset, request.user), format, *stored)
+        schedule_opendata()  # first request of a fresh site: streamed meanwhile
     return file_response(dataset_table(dataset, request.user), format)
+
+
+_CONTENT_TYPES = {
+    FileFormat.CSV: exports.CSV_CONTENT_TYPE,
+    FileFormat.XLSX: exports.XLSX_CONTENT_TYPE,
+}
+
+
+def stored_response(
+    table: exports.Table, file_format: FileFormat, path, meta: dict
+) -> FileResponse:
+    """The anonymous reader's file as the open data task wrote it (``exchange.opendata_files``):
+    the name of a streamed one (``table`` is only named: its rows are never read), the date it
+    was written in ``Last-Modified``."""
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=f"cotri-{table.name}.{file_format}",
+        content_type=_CONTENT_TYPES[file_format],
+    )
+    response["Last-Modified"] = http_date(meta["generated_at"].timestamp())
+    return response

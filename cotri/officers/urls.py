@@ -8,6 +8,8 @@ app_name = "officers"
 
 urlpatterns = [
     path("accueil/", views.home, name="home"),
+    path("mes-exports/", views.exports, name="exports"),
+    path("mes-exports/<int:pk>/telecharger/", views.export_download, name="export_download"),
     path("comptes/", views.accounts, name="accounts"),
     path("comptes/inviter/", views.invite, name="invite"),
     path("comptes/<int:pk>/renvoyer-invitation/", views.resend, name="resend"),

@@ -7,6 +7,7 @@ admin's login, anyone else signed in gets a French 403. Writes go through
 
 import functools
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
@@ -14,6 +15,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -200,3 +202,38 @@ def membership_remove(request, pk: int):
         lambda: services.membership_remove(membership=membership, by=request.user),
         f"Accès de {membership.user.email} retiré.",
     )
+
+
+@officer_required
+@require_http_methods(["GET"])
+def exports(request):
+    """« Mes exports »: the officer's exports of large lists, their progress and download links;
+    the page reloads itself (meta refresh, no script) while one is being written."""
+    from exchange.export_jobs import user_jobs
+
+    jobs = user_jobs(request.user)
+    return _render(
+        request,
+        "admin/officers/exports.html",
+        {
+            "title": "Mes exports",
+            "jobs": jobs,
+            "refresh": any(job.active for job in jobs),
+            "keep_days": settings.COTRI_EXPORT_KEEP_DAYS,
+            "export_limit": settings.COTRI_EXPORT_SYNC_MAX_ROWS,
+        },
+    )
+
+
+@officer_required
+@require_http_methods(["GET"])
+def export_download(request, pk: int):
+    """The file of one of the officer's own finished exports (404 for anyone else's)."""
+    from exchange.models import ExportJob
+
+    job = get_object_or_404(ExportJob, pk=pk, user=request.user, status=ExportJob.Status.DONE)
+    try:
+        handle = job.file.open("rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404("Ce fichier n'existe plus.") from exc
+    return FileResponse(handle, as_attachment=True, filename=job.filename)

@@ -199,9 +199,9 @@ def test_progress_entries_export_and_import_back(officer_client):
     )
 
     assert _csv_rows(response) == [
-        ["contract", "objective", "indicator", "date", "value", "comment", "status"],
+        ["Contrat", "Objectif", "Indicateur", "Date", "Valeur", "Commentaire", "Statut"],
         ["COTTRI-2021-CALAISIS", "O1", "renovations", "31/12/2021", "1500,25", "'+ Bilan, 2021"]
-        + ["validated"],
+        + ["Validée"],
     ]
     # The exported file imports back onto the same entry.
     preview = officer_client.post(

@@ -19,6 +19,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from contracts.models import ProjectMembership
 from cotri.api.tokens import api_token_create
+from exchange.export_jobs import export_job_run
+from exchange.models import ExportJob
 from exchange.opendata_files import opendata_generate
 from indicators.enums import EntryStatus
 from indicators.models import Evidence
@@ -197,6 +199,12 @@ MATRIX = {
         lambda o: [o["membership"].pk],
         {"GET": OFFICERS_THEN_405, "POST": _row(302, 403, 403, 403, 302, 404)},
     ),
+    # « Mes exports »: each officer's own exports; another officer's file is a 404.
+    "officers:exports": (lambda o: [], {"GET": OFFICERS_ONLY, "POST": OFFICERS_THEN_405}),
+    "officers:export_download": (
+        lambda o: [o["export_job"].pk],
+        {"GET": _row(302, 403, 403, 403, 200, 404), "POST": OFFICERS_THEN_405},
+    ),
     # The invitee's one-time link: anyone may open it; a wrong token shows the French refusal.
     "invitation_accept": (
         lambda o: ["MQ", "jeton-invalide"],
@@ -305,8 +313,17 @@ def objects(indicator_a, chef_a, officer):
     document = ReportDocument(report=report, status=DocumentStatus.DONE, progress=100)
     document.pdf.save("rapport.pdf", ContentFile(b"%PDF-1.7"), save=False)
     document.save()
+    export_job = ExportJob.objects.create(
+        user=officer,
+        model="indicators.progressentry",
+        title="Saisies d'avancement",
+        resource="ProgressEntryExportResource",
+        file_format="csv",
+    )
+    export_job_run(export_job.pk)
     return {
         "annual_document": document,
+        "export_job": export_job,
         "contract": indicator_a.objective.contract,
         "indicator": indicator_a,
         "entry": entry,
