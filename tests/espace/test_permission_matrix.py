@@ -131,6 +131,10 @@ MATRIX = {
     "public:home": (lambda o: [], {"GET": _all(200), "POST": _all(405)}),
     "public:overview": (lambda o: [], {"GET": _all(200), "POST": _all(405)}),
     "public:fiche": (lambda o: [o["contract"].reference], {"GET": _all(200), "POST": _all(405)}),
+    "public:legal-notice": (lambda o: [], {"GET": _all(200), "POST": _all(405)}),
+    "public:personal-data": (lambda o: [], {"GET": _all(200), "POST": _all(405)}),
+    "public:accessibility": (lambda o: [], {"GET": _all(200), "POST": _all(405)}),
+    "public:site-map": (lambda o: [], {"GET": _all(200), "POST": _all(405)}),
     # The PDF is served once rendered by the worker: 404 before, for everyone alike.
     "public:fiche-pdf": (
         lambda o: [o["contract"].reference],
@@ -167,6 +171,10 @@ MATRIX = {
         {"GET": _all(200), "POST": _all(405)},
     ),
     "api:contract_evaluation": (
+        lambda o: [o["contract"].reference],
+        {"GET": _all(200), "POST": _all(405)},
+    ),
+    "api:contract_comparison": (
         lambda o: [o["contract"].reference],
         {"GET": _all(200), "POST": _all(405)},
     ),
