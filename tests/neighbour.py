@@ -14,6 +14,7 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher, make_password
@@ -239,3 +240,19 @@ def _neighbour_by_default(request):
     """Every test that uses the database has the neighbour, unless marked ``no_neighbour``."""
     if _uses_database(request) and request.node.get_closest_marker("no_neighbour") is None:
         request.getfixturevalue("neighbour")
+
+
+#: Test modules written before the neighbour was everywhere, which count or fetch objects of the
+#: whole database (``Contract.objects.get()``, ``ProgressEntry.objects.exists()``, « 3 saisies à
+#: valider »): they get the neighbour only when they ask for it, until each is rewritten to count
+#: its own objects. Paths relative to tests/; a folder covers its modules. Shrink this list, never
+#: grow it: a new test module lives with the neighbour.
+NOT_YET_WITH_NEIGHBOUR = ()
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).parent
+    roots = [tests / path for path in NOT_YET_WITH_NEIGHBOUR]
+    for item in items:
+        if any(item.path == root or root in item.path.parents for root in roots):
+            item.add_marker(pytest.mark.no_neighbour)
