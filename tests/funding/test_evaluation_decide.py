@@ -54,7 +54,10 @@ def test_only_one_evaluation_per_contract_can_be_decided(officer):
     with pytest.raises(ValidationError) as refused:
         evaluation_decide(evaluation=second, by=officer)
 
-    assert "déjà une évaluation décidée (évaluation au 31/12/2023)" in refused.value.messages[0]
+    assert refused.value.messages == [
+        f"Le contrat {contract.reference} a déjà une évaluation décidée (évaluation au "
+        "31/12/2023) : une seule décision est possible par contrat."
+    ]
     assert bonus_tranche(contract).planned_amount == D("0.00")
     assert Evaluation.objects.get(pk=second.pk).decided_at is None
 
