@@ -93,9 +93,32 @@ def test_a_contract_without_bonus_tranche_cannot_be_decided(officer):
     Tranche.objects.filter(contract=contract, kind=TrancheKind.BONUS).delete()
     evaluation = contract_evaluate(contract=contract)
 
-    with pytest.raises(ValidationError, match="pas de tranche de bonus"):
+    with pytest.raises(ValidationError) as refused:
         evaluation_decide(evaluation=evaluation, by=officer)
+    assert refused.value.messages == [
+        "Le contrat n'a pas de tranche de bonus : ajoutez-la à l'échéancier avant de décider."
+    ]
     assert Evaluation.objects.get(pk=evaluation.pk).decided_at is None
+
+
+def test_a_contract_with_two_bonus_tranches_cannot_be_decided(officer):
+    contract = calaisis_contract()
+    second = bonus_tranche(contract)
+    second.pk, second.year, second.label = None, second.year + 1, "Bonus, seconde part"
+    second.save()
+    evaluation = contract_evaluate(contract=contract)
+
+    with pytest.raises(ValidationError) as refused:
+        evaluation_decide(evaluation=evaluation, by=officer)
+    assert refused.value.messages == [
+        "Le contrat a plusieurs tranches de bonus : le montant décidé ne peut pas être réparti "
+        "automatiquement."
+    ]
+    assert Evaluation.objects.get(pk=evaluation.pk).decided_at is None
+    assert [t.planned_amount for t in Tranche.objects.filter(contract=contract, kind="bonus")] == [
+        None,
+        None,
+    ]
 
 
 def test_a_paid_bonus_tranche_cannot_be_changed_by_a_decision(officer):
