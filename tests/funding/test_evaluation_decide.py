@@ -128,6 +128,9 @@ def test_a_paid_bonus_tranche_cannot_be_changed_by_a_decision(officer):
     tranche.paid_on, tranche.planned_amount = datetime.date(2024, 3, 1), D("1000.00")
     tranche.save()
 
-    with pytest.raises(ValidationError, match="déjà versée"):
+    with pytest.raises(ValidationError) as refused:
         evaluation_decide(evaluation=contract_evaluate(contract=contract), by=officer)
+    assert refused.value.messages == [
+        "La tranche de bonus est déjà versée : son montant ne peut plus changer."
+    ]
     assert bonus_tranche(contract).planned_amount == D("1000.00")
