@@ -11,21 +11,34 @@ Tests assert that its objects neither appear where they must not (``assert_absen
 from __future__ import annotations
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher, make_password
 from django.contrib.auth.models import Group
 
 from contracts.enums import MembershipRole
-from contracts.models import Contract, ProjectMembership
+from contracts.models import (
+    Contract,
+    Incontournable,
+    IncontournableGroup,
+    Programme,
+    ProjectMembership,
+    Referential,
+)
 from funding.enums import TrancheKind
+from funding.models import Tranche
 from indicators.enums import EntryStatus
 from indicators.models import Indicator, Objective, ProgressEntry
+from territories.models import Territory
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,
     ObjectiveFactory,
+    ProgrammeFactory,
     ProgressEntryFactory,
     TerritoryFactory,
     TrancheFactory,
@@ -77,53 +90,122 @@ class Neighbour:
         assert not shown, f"la page montre le voisin : {shown}"
 
 
-def _user(django_user_model, username: str, **extra):
-    return django_user_model.objects.create_user(
-        username, email=f"{username}@example.org", password=f"mot-de-passe-{username}", **extra
-    )
+@functools.cache
+def _password(username: str) -> str:
+    """``mot-de-passe-<username>``, hashed once with the tests' fast hasher (tests/conftest.py)."""
+    return make_password(f"mot-de-passe-{username}", hasher=MD5PasswordHasher())
 
 
 def build_neighbour(django_user_model) -> Neighbour:
-    territory = TerritoryFactory(name="Territoire voisin")
-    contract = ContractFactory(
-        reference="VOISIN-1", territory=territory, title="Contrat du voisin", published=True
+    """Write the neighbour in one bulk insert per table (about twenty queries in all).
+
+    Bulk inserts send no signal: building it schedules no evaluation, no fiche PDF and no open
+    data file, and writes no history, whatever the test's transaction mode.
+    """
+
+    def one(model, instance):
+        return model.objects.bulk_create([instance])[0]
+
+    referential = one(Referential, Referential(code="voisin", name="Référentiel du voisin"))
+    programme = one(
+        Programme,
+        ProgrammeFactory.build(
+            code="VOISIN", name="Programme du voisin", short_name="Voisin", referential=referential
+        ),
     )
-    objective = ObjectiveFactory(
-        contract=contract, code="V1", title="Objectif du voisin", priority=True
+    territory = one(Territory, TerritoryFactory.build(code="999999999", name="Territoire voisin"))
+    contract = one(
+        Contract,
+        ContractFactory.build(
+            reference="VOISIN-1",
+            programme=programme,
+            territory=territory,
+            title="Contrat du voisin",
+            published=True,
+        ),
     )
-    indicator = IndicatorFactory(
-        objective=objective, code="voisin", label="Indicateur du voisin", target=Decimal("40")
+    group = one(
+        IncontournableGroup,
+        IncontournableGroup(referential=referential, order=1, title="Domaines du voisin"),
     )
-    TrancheFactory(contract=contract, kind=TrancheKind.BONUS, label="Bonus du voisin", year=3)
-    chef = _user(django_user_model, "chef-voisin")
-    ProjectMembership.objects.create(
-        user=chef, territory=territory, role=MembershipRole.PROJECT_LEAD
+    incontournable = one(
+        Incontournable,
+        Incontournable(
+            referential=referential, group=group, number=1, title="Incontournable du voisin"
+        ),
     )
-    entries = {
-        status: ProgressEntryFactory(
-            indicator=indicator,
-            author=chef,
-            status=status,
-            value=Decimal(value),
-            date=datetime.date(2022, month, 28),
+    objective = one(
+        Objective,
+        ObjectiveFactory.build(
+            contract=contract,
+            incontournable=incontournable,
+            code="V1",
+            title="Objectif du voisin",
+            priority=True,
+        ),
+    )
+    indicator = one(
+        Indicator,
+        IndicatorFactory.build(
+            objective=objective, code="voisin", label="Indicateur du voisin", target=Decimal("40")
+        ),
+    )
+    one(
+        Tranche,
+        TrancheFactory.build(
+            contract=contract, kind=TrancheKind.BONUS, label="Bonus du voisin", year=3
+        ),
+    )
+    users = {
+        name: django_user_model(
+            username=name, email=f"{name}@example.org", password=_password(name), **extra
         )
-        for month, (status, value) in enumerate(
-            [
-                (EntryStatus.DRAFT, "1.25"),
-                (EntryStatus.SUBMITTED, "2.5"),
-                (EntryStatus.VALIDATED, "3.75"),
-                (EntryStatus.RETURNED, "5"),
-            ],
-            start=1,
+        for name, extra in (
+            ("chef-voisin", {}),
+            ("staff-communication", {"is_staff": True}),
+            ("agent-parti", {"is_staff": True, "is_active": False}),
+            ("chef-parti", {"is_active": False}),
         )
     }
-    staff = _user(django_user_model, "staff-communication", is_staff=True)
-    staff.groups.add(Group.objects.get_or_create(name="communication")[0])
-    inactive_officer = _user(django_user_model, "agent-parti", is_staff=True, is_active=False)
-    inactive_officer.groups.add(Group.objects.get_or_create(name="officers")[0])
-    inactive_chef = _user(django_user_model, "chef-parti", is_active=False)
-    ProjectMembership.objects.create(
-        user=inactive_chef, territory=territory, role=MembershipRole.PROJECT_LEAD
+    django_user_model.objects.bulk_create(users.values())
+    chef, inactive_chef = users["chef-voisin"], users["chef-parti"]
+    staff, inactive_officer = users["staff-communication"], users["agent-parti"]
+    ProjectMembership.objects.bulk_create(
+        ProjectMembership(user=user, territory=territory, role=MembershipRole.PROJECT_LEAD)
+        for user in (chef, inactive_chef)
+    )
+    communication, _ = Group.objects.get_or_create(name="communication")
+    officers, _ = Group.objects.get_or_create(name="officers")
+    user_groups = django_user_model.groups.through
+    user_groups.objects.bulk_create(
+        [
+            user_groups(user_id=staff.pk, group_id=communication.pk),
+            user_groups(user_id=inactive_officer.pk, group_id=officers.pk),
+        ]
+    )
+    entries = dict(
+        zip(
+            (EntryStatus.DRAFT, EntryStatus.SUBMITTED, EntryStatus.VALIDATED, EntryStatus.RETURNED),
+            ProgressEntry.objects.bulk_create(
+                ProgressEntryFactory.build(
+                    indicator=indicator,
+                    author=chef,
+                    status=status,
+                    value=Decimal(value),
+                    date=datetime.date(2022, month, 28),
+                )
+                for month, (status, value) in enumerate(
+                    [
+                        (EntryStatus.DRAFT, "1.25"),
+                        (EntryStatus.SUBMITTED, "2.5"),
+                        (EntryStatus.VALIDATED, "3.75"),
+                        (EntryStatus.RETURNED, "5"),
+                    ],
+                    start=1,
+                )
+            ),
+            strict=True,
+        )
     )
     neighbour = Neighbour(
         contract=contract,
@@ -142,3 +224,33 @@ def build_neighbour(django_user_model) -> Neighbour:
 @pytest.fixture
 def neighbour(db, django_user_model) -> Neighbour:
     return build_neighbour(django_user_model)
+
+
+def _uses_database(request) -> bool:
+    names = request.fixturenames
+    return (
+        "db" in names
+        or "transactional_db" in names
+        or request.node.get_closest_marker("django_db") is not None
+    )
+
+
+@pytest.fixture(autouse=True)
+def _neighbour_by_default(request):
+    """Every test that uses the database has the neighbour, unless marked ``no_neighbour``."""
+    if _uses_database(request) and request.node.get_closest_marker("no_neighbour") is None:
+        request.getfixturevalue("neighbour")
+
+
+#: Test modules not yet checked with the neighbour (one path a line, from the repository's root).
+NOT_YET_WITH_NEIGHBOUR = Path(__file__).parent / "not_yet_with_neighbour.txt"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark ``no_neighbour`` the tests of the modules listed in not_yet_with_neighbour.txt."""
+    root = Path(__file__).parent.parent
+    lines = NOT_YET_WITH_NEIGHBOUR.read_text(encoding="utf-8").splitlines()
+    pending = {root / line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    for item in items:
+        if item.path in pending:
+            item.add_marker(pytest.mark.no_neighbour)

@@ -27,11 +27,12 @@ def _entry_data(**overrides):
     return data
 
 
-def test_my_contracts_lists_only_my_territory(client, chef_a, contract_a, contract_b):
+def test_my_contracts_lists_only_my_territory(client, chef_a, contract_a, contract_b, neighbour):
     client.force_login(chef_a)
     response = client.get(reverse("espace:home"))
     assert response.status_code == 200
     assert "COT-A" in response.text and "COT-B" not in response.text
+    neighbour.assert_absent(response.content)
     assert "Saisie et soumission" in response.text
 
 
@@ -58,19 +59,20 @@ def test_contract_page_shows_objectives_with_rate_threshold_and_missing(
 
 
 def test_chef_enters_a_french_decimal_and_submits(
-    client, chef_a, officer, indicator_a, django_capture_on_commit_callbacks
+    client, chef_a, officer, indicator_a, django_capture_on_commit_callbacks, neighbour
 ):
     client.force_login(chef_a)
     url = reverse("espace:indicator", args=[indicator_a.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(url, _entry_data(action="submit"), follow=True)
     assert response.status_code == 200
-    entry = ProgressEntry.objects.get()
+    entry = ProgressEntry.objects.get(indicator=indicator_a)
     assert entry.value == Decimal("12.5") and entry.date == datetime.date(2022, 6, 30)
     assert entry.status == EntryStatus.SUBMITTED and entry.author == chef_a
     assert "Saisie soumise" in response.text
     assert "12,5 km" in response.text
     assert [m.to for m in mail.outbox] == [["agent@example.org"]]
+    neighbour.assert_unchanged()
 
 
 def test_evidence_accepted_when_content_matches_extension(client, chef_a, indicator_a):
@@ -130,7 +132,8 @@ def test_evidence_refused_by_type_or_content(client, chef_a, indicator_a, name, 
     )
     assert response.status_code == 200
     assert message in response.text
-    assert not ProgressEntry.objects.exists() and not Evidence.objects.exists()
+    assert not ProgressEntry.objects.filter(indicator=indicator_a).exists()
+    assert not Evidence.objects.exists()  # the neighbour has no evidence
 
 
 def test_evidence_over_10_mb_refused(client, chef_a, indicator_a):
@@ -140,7 +143,7 @@ def test_evidence_over_10_mb_refused(client, chef_a, indicator_a):
         reverse("espace:indicator", args=[indicator_a.pk]), _entry_data(evidence=upload)
     )
     assert "dépasse 10 Mo" in response.text
-    assert not ProgressEntry.objects.exists()
+    assert not ProgressEntry.objects.filter(indicator=indicator_a).exists()
 
 
 def test_returned_entry_shows_note_and_can_be_corrected_and_resubmitted(
@@ -189,14 +192,18 @@ def test_reader_sees_but_cannot_report(client, reader_a, indicator_a):
     page = client.get(url)
     assert page.status_code == 200 and "lecture seule" in page.text
     assert client.post(url, _entry_data()).status_code == 403
-    assert not ProgressEntry.objects.exists()
+    assert not ProgressEntry.objects.filter(indicator=indicator_a).exists()
 
 
-def test_other_territory_answers_404(client, chef_b, indicator_a, draft_a):
+def test_other_territory_answers_404(client, chef_b, indicator_a, draft_a, neighbour):
     client.force_login(chef_b)
     assert client.get(reverse("espace:contract", args=["COT-A"])).status_code == 404
     assert client.get(reverse("espace:indicator", args=[indicator_a.pk])).status_code == 404
     assert client.post(reverse("espace:entry", args=[draft_a.pk]), _entry_data()).status_code == 404
+    # Nor the neighbour's entries, in any status.
+    for entry in neighbour.entries.values():
+        assert client.get(reverse("espace:entry", args=[entry.pk])).status_code == 404
+    neighbour.assert_unchanged()
 
 
 def test_revoking_a_membership_takes_effect_on_the_next_request(client, chef_a, indicator_a):
@@ -209,7 +216,7 @@ def test_revoking_a_membership_takes_effect_on_the_next_request(client, chef_a, 
 
 
 def test_officer_validates_in_bulk_and_chefs_are_told(
-    client, officer, chef_a, indicator_a, django_capture_on_commit_callbacks
+    client, officer, chef_a, indicator_a, django_capture_on_commit_callbacks, neighbour
 ):
     entries = [
         ProgressEntry.objects.create(
@@ -230,7 +237,10 @@ def test_officer_validates_in_bulk_and_chefs_are_told(
             url, {"entries": [e.pk for e in entries], "action": "validate", "note": ""}, follow=True
         )
     assert "2 saisies validées" in response.text
-    assert set(ProgressEntry.objects.values_list("status", flat=True)) == {"validated"}
+    assert {e.status for e in ProgressEntry.objects.filter(pk__in=[e.pk for e in entries])} == {
+        "validated"
+    }
+    neighbour.assert_unchanged()  # its submitted entry waits in the queue, untouched
     assert EntryTransition.objects.filter(to_status="validated", by=officer).count() == 2
     # One e-mail per recipient, summing up their entries.
     assert [m.to for m in mail.outbox] == [["chefa@example.org"]]

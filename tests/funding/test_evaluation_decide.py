@@ -54,7 +54,10 @@ def test_only_one_evaluation_per_contract_can_be_decided(officer):
     with pytest.raises(ValidationError) as refused:
         evaluation_decide(evaluation=second, by=officer)
 
-    assert "déjà une évaluation décidée (évaluation au 31/12/2023)" in refused.value.messages[0]
+    assert refused.value.messages == [
+        f"Le contrat {contract.reference} a déjà une évaluation décidée (évaluation au "
+        "31/12/2023) : une seule décision est possible par contrat."
+    ]
     assert bonus_tranche(contract).planned_amount == D("0.00")
     assert Evaluation.objects.get(pk=second.pk).decided_at is None
 
@@ -90,9 +93,32 @@ def test_a_contract_without_bonus_tranche_cannot_be_decided(officer):
     Tranche.objects.filter(contract=contract, kind=TrancheKind.BONUS).delete()
     evaluation = contract_evaluate(contract=contract)
 
-    with pytest.raises(ValidationError, match="pas de tranche de bonus"):
+    with pytest.raises(ValidationError) as refused:
         evaluation_decide(evaluation=evaluation, by=officer)
+    assert refused.value.messages == [
+        "Le contrat n'a pas de tranche de bonus : ajoutez-la à l'échéancier avant de décider."
+    ]
     assert Evaluation.objects.get(pk=evaluation.pk).decided_at is None
+
+
+def test_a_contract_with_two_bonus_tranches_cannot_be_decided(officer):
+    contract = calaisis_contract()
+    second = bonus_tranche(contract)
+    second.pk, second.year, second.label = None, second.year + 1, "Bonus, seconde part"
+    second.save()
+    evaluation = contract_evaluate(contract=contract)
+
+    with pytest.raises(ValidationError) as refused:
+        evaluation_decide(evaluation=evaluation, by=officer)
+    assert refused.value.messages == [
+        "Le contrat a plusieurs tranches de bonus : le montant décidé ne peut pas être réparti "
+        "automatiquement."
+    ]
+    assert Evaluation.objects.get(pk=evaluation.pk).decided_at is None
+    assert [t.planned_amount for t in Tranche.objects.filter(contract=contract, kind="bonus")] == [
+        None,
+        None,
+    ]
 
 
 def test_a_paid_bonus_tranche_cannot_be_changed_by_a_decision(officer):
@@ -102,6 +128,9 @@ def test_a_paid_bonus_tranche_cannot_be_changed_by_a_decision(officer):
     tranche.paid_on, tranche.planned_amount = datetime.date(2024, 3, 1), D("1000.00")
     tranche.save()
 
-    with pytest.raises(ValidationError, match="déjà versée"):
+    with pytest.raises(ValidationError) as refused:
         evaluation_decide(evaluation=contract_evaluate(contract=contract), by=officer)
+    assert refused.value.messages == [
+        "La tranche de bonus est déjà versée : son montant ne peut plus changer."
+    ]
     assert bonus_tranche(contract).planned_amount == D("1000.00")
