@@ -5,7 +5,6 @@ French line everywhere. A small file of a million bad lines (issue 16.1) answers
 bounded list: the first ``MAX_ERRORS`` errors, then « … et N autres erreurs (total) ».
 """
 
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -103,9 +102,8 @@ def _x_lines(count: int) -> bytes:
 def test_a_million_lines_of_x_answer_at_once_with_the_row_limit(through, path):
     content = _x_lines(1_000_000)
     assert len(content) < 2_100_000  # a small file
-    started = time.perf_counter()
+    # How fast the refusal comes is bench/bench_import_bounds.py's to measure, not a test's.
     outcome = through(path, content)
-    assert time.perf_counter() - started < 5  # bench/bench_import_bounds.py measures it
     limit = f"20{THOUSANDS_SEP}000"
     assert outcome.errors == [
         f"fichier : plus de {limit} lignes de données : découpez le fichier (au plus {limit} "
