@@ -32,7 +32,9 @@ from tests.factories import (
     ProgressEntryFactory,
 )
 
-pytestmark = pytest.mark.django_db
+# Whole-table files: every row of the table is in them, the neighbour's too, and these tests
+# count the rows of their own fixture.
+pytestmark = [pytest.mark.django_db, pytest.mark.no_neighbour]
 CSV, XLSX = "0", "1"
 FIELDS = ("contract", "objective", "indicator", "date", "value", "comment", "status")
 HEADER = ["Contrat", "Objectif", "Indicateur", "Date", "Valeur", "Commentaire", "Statut"]

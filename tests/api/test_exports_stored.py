@@ -12,7 +12,9 @@ from exchange.opendata_files import api_stored_file
 from indicators.models import Indicator
 from tests.factories import ProgressEntryFactory
 
-pytestmark = pytest.mark.django_db
+# Whole-table files: every row of the table is in them, the neighbour's too, and these tests
+# count the rows of their own fixture.
+pytestmark = [pytest.mark.django_db, pytest.mark.no_neighbour]
 
 
 def _read(response) -> bytes:

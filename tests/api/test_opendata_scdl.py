@@ -45,8 +45,10 @@ def _errors(report) -> list:
     return report.flatten(["rowNumber", "fieldName", "type"])
 
 
-def _rows(path) -> list[dict]:
-    return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig")), delimiter=";"))
+def _rows(path, reference: str = "COTTRI-2021-CALAISIS") -> list[dict]:
+    """The rows of the file about the contract ``reference`` (the neighbour has its own)."""
+    rows = csv.DictReader(io.StringIO(path.read_text("utf-8-sig")), delimiter=";")
+    return [r for r in rows if reference in (r.get("referenceDecision"), r.get("contrat"))]
 
 
 @pytest.fixture
@@ -102,7 +104,10 @@ def test_the_grants_file_validates_against_the_scdl_schema(grants):
     assert (region["idAttribuant"], region["idBeneficiaire"]) == (FUNDER_SIRET, HOLDER_SIRET)
     assert (region["notificationUE"], region["pourcentageSubvention"]) == ("non", "1")
     assert region["nature"] == "aide en numéraire"
-    assert written["subventions-incompletes"]["rows"] == 0
+    assert _rows(folder() / "subventions-incompletes.csv") == []
+    assert written["subventions-incompletes"]["rows"] == len(
+        _rows(folder() / "subventions-incompletes.csv", "VOISIN-1")
+    )  # only the neighbour's, whose holder has no SIRET
 
 
 def test_without_sirets_rows_go_to_the_incomplete_file_and_the_grants_file_stays_valid(grants):

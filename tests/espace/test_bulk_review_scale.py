@@ -176,7 +176,8 @@ def test_the_queue_refuses_the_whole_action_in_french(client, officer):
     page = response.content.decode().replace("&#x27;", "'").replace("&quot;", '"')
     assert "Aucune des 3 saisies choisies n'a été validée" in page
     assert f"Saisie « {own.indicator.label} » au 01/01/2021" in page
-    assert set(ProgressEntry.objects.values_list("status", flat=True)) == {EntryStatus.SUBMITTED}
+    chosen = ProgressEntry.objects.filter(pk__in=[e.pk for e in [*others, own]])
+    assert set(chosen.values_list("status", flat=True)) == {EntryStatus.SUBMITTED}
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -197,13 +198,15 @@ def _queue(client, **params):
     return len(queries), response
 
 
-def test_the_queue_costs_the_same_queries_whatever_the_number_of_territories(client, officer):
+def test_the_queue_costs_the_same_queries_whatever_the_number_of_territories(
+    client, officer, neighbour
+):
     programme = ProgrammeFactory()
     _submitted(2, 4, programme=programme)
     client.force_login(officer)
-    small, _ = _queue(client)
+    small, _ = _queue(client, programme=programme.pk)
     _submitted(40, 250, programme=programme)
-    large, response = _queue(client)
+    large, response = _queue(client, programme=programme.pk)
     assert small == large <= 12
     page = response.content.decode()
     # No list of territories: a search field (only the programme is a list, of programmes).
@@ -211,6 +214,7 @@ def test_the_queue_costs_the_same_queries_whatever_the_number_of_territories(cli
     assert 'type="search" name="q"' in page
     assert "100 saisies" not in page and "254 saisies soumises" in page  # paginated: 3 pages
     assert len(response.context["entries"]) == 100
+    neighbour.assert_absent(response.content)  # another programme's entries
 
 
 def test_the_queue_search_finds_a_territory_by_name_or_code_or_a_contract(client, officer):

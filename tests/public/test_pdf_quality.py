@@ -109,7 +109,8 @@ def test_the_fiche_pdf_is_tagged_pdf_ua_with_title_language_and_data_date(calais
 def test_every_demo_fiche_keeps_headings_and_charts_with_what_follows():
     """The demo (``manage.py demo``) renders every published fiche: read each stored PDF."""
     call_command("demo", verbosity=0)
-    contracts = list(Contract.objects.published().select_related("programme", "territory"))
+    demo = Contract.objects.published().exclude(reference__startswith="VOISIN")  # the neighbour's
+    contracts = list(demo.select_related("programme", "territory"))
     assert len(contracts) == 10
     charts = 0
     for contract in contracts:
