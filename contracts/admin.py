@@ -274,17 +274,7 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
     fieldsets = (
         (
             None,
-            {
-                "fields": (
-                    "reference",
-                    "programme",
-                    "territory",
-                    "title",
-                    "holder",
-                    "holder_siret",
-                    "summary",
-                )
-            },
+            {"fields": CONTRACT_IDENTITY_FIELDS},
         ),
         (
             "Calendrier et statut",
@@ -321,15 +311,7 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
                     "vide. Les objectifs s'ajoutent ensuite, parmi les incontournables du "
                     "programme."
                 ),
-                "fields": (
-                    "reference",
-                    "programme",
-                    "territory",
-                    "title",
-                    "holder",
-                    "holder_siret",
-                    "summary",
-                ),
+                "fields": CONTRACT_IDENTITY_FIELDS,
             },
         ),
         ("Calendrier", {"fields": ("signed_on", "start", "end", "published")}),

@@ -19,7 +19,7 @@ from django.utils.safestring import SafeString
 
 from contracts.models import Contract
 from cotri.espace.bonus import BonusBlock, bonus_block
-from cotri.public.charts import progress_chart
+from cotri.public.fiche import entry_points, indicator_chart, validated_series
 from french.output import format_date
 from funding.enums import TrancheStatus
 from funding.evaluations import contract_evaluation_preview, objective_rows_fr
@@ -27,7 +27,6 @@ from funding.evaluations.output import number_fr
 from funding.models import Tranche
 from indicators.enums import ActionStatus, EntryStatus
 from indicators.models import Action, Indicator, Objective, ProgressEntry
-from indicators.rules import EntryValue, IndicatorSpec, indicator_level
 
 from .models import AnnualReport
 
@@ -133,29 +132,13 @@ def _by_code(evaluation) -> dict[str, dict]:
 
 
 def _chart(indicator: Indicator, contract: Contract, end: datetime.date) -> SafeString:
-    spec = IndicatorSpec(
-        indicator.code,
-        indicator.kind,
-        indicator.direction,
-        indicator.accumulation,
-        indicator.baseline,
-        indicator.target,
-    )
-    entries = [
-        EntryValue(e.value, e.date, EntryStatus.VALIDATED, e.reviewed_at)
-        for e in indicator.validated_entries
-        if e.date <= end
-    ]
-    days = sorted({e.date for e in entries})
-    return progress_chart(
+    """The fiche's chart of the indicator, its points up to the end of the report's year."""
+    spec, entries = validated_series(indicator)
+    return indicator_chart(
+        indicator,
+        contract,
+        entry_points(spec, entries, end),
         dom_id=f"rapport-graphique-{indicator.pk}",
-        label=indicator.label,
-        unit=indicator.unit,
-        baseline=indicator.baseline,
-        target=indicator.target,
-        points=[(day, indicator_level(spec, entries, day)) for day in days],
-        start=contract.start,
-        end=contract.end,
     )
 
 

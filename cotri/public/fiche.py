@@ -115,15 +115,9 @@ def published_contract(reference: str) -> Contract:
     return contract
 
 
-def _entry_points(
-    spec: IndicatorSpec, entries: list[EntryValue], as_of: date
-) -> list[tuple[date, Decimal]]:
-    """The level reached at each date a validated value was reported."""
-    days = sorted({e.date for e in entries if e.date <= as_of})
-    return [(day, indicator_level(spec, entries, day)) for day in days]
-
-
-def _indicator_view(indicator: Indicator, contract: Contract, as_of: date) -> IndicatorView:
+def validated_series(indicator: Indicator) -> tuple[IndicatorSpec, list[EntryValue]]:
+    """The indicator's rule spec and its validated values (from ``indicator.validated_entries``,
+    prefetched): what the fiche, its charts and the annual report compute levels from."""
     spec = IndicatorSpec(
         indicator.code,
         indicator.kind,
@@ -136,11 +130,23 @@ def _indicator_view(indicator: Indicator, contract: Contract, as_of: date) -> In
         EntryValue(e.value, e.date, EntryStatus.VALIDATED, e.reviewed_at)
         for e in indicator.validated_entries
     ]
-    level = indicator_level(spec, entries, as_of)
-    value_rate = indicator_rate(spec, level) if indicator_problem(spec) is None else None
-    points = _entry_points(spec, entries, as_of)
-    chart = progress_chart(
-        dom_id=f"graphique-{indicator.pk}",
+    return spec, entries
+
+
+def entry_points(
+    spec: IndicatorSpec, entries: list[EntryValue], as_of: date
+) -> list[tuple[date, Decimal]]:
+    """The level reached at each date a validated value was reported, up to ``as_of``."""
+    days = sorted({e.date for e in entries if e.date <= as_of})
+    return [(day, indicator_level(spec, entries, day)) for day in days]
+
+
+def indicator_chart(
+    indicator: Indicator, contract: Contract, points: list[tuple[date, Decimal]], *, dom_id: str
+) -> SafeString:
+    """The indicator's progress chart (SVG) over the contract's period."""
+    return progress_chart(
+        dom_id=dom_id,
         label=indicator.label,
         unit=indicator.unit,
         baseline=indicator.baseline,
@@ -149,6 +155,14 @@ def _indicator_view(indicator: Indicator, contract: Contract, as_of: date) -> In
         start=contract.start,
         end=contract.end,
     )
+
+
+def _indicator_view(indicator: Indicator, contract: Contract, as_of: date) -> IndicatorView:
+    spec, entries = validated_series(indicator)
+    level = indicator_level(spec, entries, as_of)
+    value_rate = indicator_rate(spec, level) if indicator_problem(spec) is None else None
+    points = entry_points(spec, entries, as_of)
+    chart = indicator_chart(indicator, contract, points, dom_id=f"graphique-{indicator.pk}")
     last = points[-1][0] if points else None
     comments = [
         (e.date, e.comment) for e in indicator.validated_entries if e.comment_public and e.comment
