@@ -135,14 +135,22 @@ def main() -> None:
     def page_cached():
         assert client.get(path).status_code == 200
 
+    def page_stale():  # a validation elsewhere, its rebuild waiting: the previous table served
+        cache.set(compare.REBUILD_LOCK_KEY, 1, timeout=600)  # enqueue nothing from the bench
+        compare.new_comparison_generation()
+        bump_fiche_generation(contract.pk)
+        assert client.get(path).status_code == 200
+
     for label, function in (
         ("Fiche sans cache ni table", page_cold),
         ("Fiche reconstruite, table en cache", page_built),
         ("Fiche en cache", page_cached),
+        ("Fiche après une validation ailleurs : table précédente servie", page_stale),
     ):
         function()
         times, queries, _ = timed(function, args.runs)
         print(line(label, times, queries))
+    cache.delete(compare.REBUILD_LOCK_KEY)
 
     with transaction.atomic():  # three engaged contracts only, then undone
         others = Contract.objects.exclude(pk=contract.pk).order_by("pk")

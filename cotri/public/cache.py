@@ -7,9 +7,10 @@ this process holds the entry, else one or two reads of these keys:
   name, with the contract's id and the generation they were built under (``…:html:…``: the
   whole page for visitors without session; ``…:public:…``: only the id, for the stored PDF);
 - ``cotri:fiche:gen:<contract id>`` → the contract's current generation (a random token);
-- ``cotri:fiche:compare-gen`` → the generation of the comparisons with similar territories
-  (compare.py, ADR 0017), which read *other* contracts' validated values: an entry is current
-  when both tokens are those it was built under (read together, one round trip).
+- ``cotri:fiche:compare-built`` → the token of the latest comparison table stored (compare.py,
+  ADR 0017), which holds *other* contracts' validated values: an entry is current when both
+  tokens are those it was built under (read together, one round trip). A fiche that stored a
+  table while being built (cold start) is kept under that table's token.
 
 The signals that re-render the PDF (cotri/public/signals.py) also call ``bump_fiche_generation``
 on any change to what the fiche shows (data, status, publication, evaluation, funding): the
@@ -20,7 +21,9 @@ never served under the generation of the committed data. The date is in the key 
 « as of » date moves with the calendar); inputs no signal reports (territory names and
 populations, programme, referential) are bounded by ``COTRI_FICHE_CACHE_SECONDS``.
 ``bump_comparison_generation`` is called on what changes a comparison (a catalogue indicator's
-validated value, a contract's status or population, an indicator, a bulk import).
+validated value, a contract's status or population, an indicator, a bulk import): it marks the
+tables stale and schedules their rebuild (a Celery task); the cached fiches follow when the
+rebuilt table lands, not at the bump (a fiche built before would show the same stale table).
 """
 
 from __future__ import annotations
@@ -42,7 +45,12 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from contracts.models import Contract
-from cotri.public.compare import COMPARE_GEN_KEY, new_comparison_generation
+from cotri.public.compare import (
+    BUILT_HERE,
+    COMPARE_BUILT_KEY,
+    new_comparison_generation,
+    schedule_comparison_rebuild,
+)
 from cotri.public.context_processors import identity
 from cotri.public.fiche import load_fiche, published_contract
 from french.output import format_iso_date
@@ -118,28 +126,29 @@ def bump_fiche_generations(contract_ids) -> None:
 
 
 def bump_comparison_generation() -> None:
-    """Invalidate every cached fiche's comparison with similar territories: now and again after
-    the commit (as ``bump_fiche_generation``)."""
+    """Mark the comparison tables as older than the data: now and again after the commit (as
+    ``bump_fiche_generation``), and schedule their rebuild after the commit. Cached fiches
+    follow when the rebuilt table lands (``COMPARE_BUILT_KEY``), not before."""
     new_comparison_generation()
-    transaction.on_commit(new_comparison_generation)
+    schedule_comparison_rebuild()  # bumps it again after the commit, then enqueues
 
 
 def _combined(found: dict, contract_id: int) -> str | None:
     """The generation an entry must carry, from a ``get_many`` of both keys (None if unset)."""
-    own, compared = found.get(_gen_key(contract_id)), found.get(COMPARE_GEN_KEY)
+    own, compared = found.get(_gen_key(contract_id)), found.get(COMPARE_BUILT_KEY)
     return None if own is None or compared is None else f"{own}:{compared}"
 
 
 def _generation(contract_id: int) -> str | None:
     """The contract's current generation (both tokens, one round trip), None when unset."""
-    return _combined(cache.get_many([_gen_key(contract_id), COMPARE_GEN_KEY]), contract_id)
+    return _combined(cache.get_many([_gen_key(contract_id), COMPARE_BUILT_KEY]), contract_id)
 
 
 def _current_generation(contract_id: int) -> str | None:
     generation = _generation(contract_id)
     if generation is None:  # never set, or evicted: start new ones
         cache.add(_gen_key(contract_id), uuid.uuid4().hex, timeout=None)
-        cache.add(COMPARE_GEN_KEY, uuid.uuid4().hex, timeout=None)
+        cache.add(COMPARE_BUILT_KEY, uuid.uuid4().hex, timeout=None)
         generation = _generation(contract_id)
     return generation
 
@@ -181,7 +190,7 @@ def _cached[T](kind: str, reference: str, build: Callable[[str], tuple[T, int]])
     if fresh and _generation(known) == local["generation"]:
         return local["value"]
     if known is not None:  # another process may have stored the current one
-        found = cache.get_many([key, _gen_key(known), COMPARE_GEN_KEY])
+        found = cache.get_many([key, _gen_key(known), COMPARE_BUILT_KEY])
         entry = found.get(key)
         current = entry is not None and entry["contract_id"] == known
         if current and _combined(found, known) == entry["generation"]:
@@ -197,7 +206,12 @@ def _cached[T](kind: str, reference: str, build: Callable[[str], tuple[T, int]])
         raise Http404("Aucune fiche publiée sous cette référence.")
     # The generation is read before the data (publication included) the value is built from.
     generation = _current_generation(contract_id)
+    BUILT_HERE.set(None)
     value, contract_id = build(reference)
+    built = BUILT_HERE.get()
+    if generation is not None and built is not None and cache.get(COMPARE_BUILT_KEY) == built:
+        # The comparison table this value shows was built during the build, and is the latest.
+        generation = f"{generation.split(':')[0]}:{built}"
     if generation is None:  # the cache is unreachable: serve what was built, remember nothing
         _CONTRACT_IDS[reference] = contract_id
         return value

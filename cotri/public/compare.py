@@ -23,26 +23,42 @@ the regional median of those values — only when at least three territories rep
   created).
 
 The levels of every engaged territory of a kind are read in one aggregate query
-(``catalogue_levels``), whatever the number of contracts, and kept as a table in Django's cache
-(``comparison_table``) under the **comparison generation** (``cotri:fiche:compare-gen``), which
-the signals bump on whatever changes a comparison (cotri/public/signals.py): a fiche built after
-a validation anywhere reads a fresh table, the next ones reuse it. One builder at a time: the
-others wait for its table (at most ``BUILD_WAIT`` seconds, then build their own).
+(``catalogue_levels``, seconds at national size), kept as the kind's **latest table** in Django's
+cache (``cotri:fiche:compare-table:<kind>``, with the comparison generation and the day it was
+built for; ``…compare-meta:<kind>``: the same without the table, read on each build of a fiche).
+A request never pays the aggregate except at a **cold start** (no table at all for the kind: it
+is built inline, the only way to show something; one builder, the others wait for it at most
+``BUILD_WAIT`` seconds). Otherwise:
+
+- the signals bump the **comparison generation** (``cotri:fiche:compare-gen``) on whatever
+  changes a comparison (cotri/public/signals.py) and, after the commit, enqueue one
+  ``cotri.public.tasks.rebuild_comparison_tables`` (coalesced by a cache lock, freed when the
+  task starts), which rebuilds the table of every kind that has one;
+- a request reads the latest table even when it is older than the current generation, the day
+  or the fiche cache's time-to-live (stale-while-revalidate), and then makes sure a rebuild is
+  waiting (with Celery eager — tests, laptops without Redis — it has run once that returns, and
+  the request reads the new table);
+- each stored table gets a new token, ``cotri:fiche:compare-built``: a cached fiche is current
+  while its own generation and that token are those it was built under (cache.py), so cached
+  fiches keep showing the previous table until the rebuilt one lands, then are built again.
 """
 
 from __future__ import annotations
 
+import logging
 import statistics
 import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 
@@ -52,6 +68,8 @@ from french.output import format_rank
 from indicators.levels import LEVEL_FIELD, has_validated_value, validated_level
 from indicators.models import Indicator, IndicatorDefinition
 from territories.enums import TerritoryKind
+
+logger = logging.getLogger(__name__)
 
 PER_INHABITANTS = 10_000
 MIN_TERRITORIES = 3
@@ -203,10 +221,17 @@ def catalogue_levels(kind: str, today: date) -> dict[int, list[Reported]]:
 
 
 COMPARE_GEN_KEY = "cotri:fiche:compare-gen"
-BUILD_WAIT = 30  # seconds a fiche waits for another process's table before building its own
+# The token of the latest table stored, of any kind: part of a cached fiche's generation.
+COMPARE_BUILT_KEY = "cotri:fiche:compare-built"
+REBUILD_LOCK_KEY = "cotri:fiche:compare-rebuild:scheduled"
+BUILD_WAIT = 30  # seconds a cold fiche waits for another process's table before building its own
 
-# Tables this process read or built, by key, until the fiche cache's time-to-live.
-_LOCAL: dict[str, tuple[float, dict[int, list[Reported]]]] = {}
+# The token of the table last stored by this context (a fiche built here used it): read by the
+# fiche cache (cache.py) to store the fiche under that table rather than under the previous one.
+BUILT_HERE: ContextVar[str | None] = ContextVar("compare_built_here", default=None)
+
+# Tables this process read or built, by kind: (token, table).
+_LOCAL: dict[str, tuple[str, dict[int, list[Reported]]]] = {}
 
 
 def new_comparison_generation() -> None:
@@ -227,30 +252,147 @@ def _timeout() -> int:
     return int(getattr(settings, "COTRI_FICHE_CACHE_SECONDS", 300))
 
 
-def comparison_table(kind: str, today: date) -> dict[int, list[Reported]]:
-    """``catalogue_levels(kind, today)``, from this process or the shared cache when built under
-    the current comparison generation (read before the data), else built (one query) and
-    stored; built every time when the cache is unreachable."""
+def _table_key(kind: str) -> str:
+    return f"cotri:fiche:compare-table:{kind}"
+
+
+def _meta_key(kind: str) -> str:
+    return f"cotri:fiche:compare-meta:{kind}"
+
+
+def _stale(meta: dict, generation: str | None, today: date) -> bool:
+    """Whether a stored table is older than the data: built under an older comparison
+    generation, for another day, or longer ago than the fiche cache's time-to-live (inputs
+    without signal: territory kinds and populations)."""
+    return (
+        meta["generation"] != generation
+        or meta["day"] != today.isoformat()
+        or time.time() - meta["built_at"] > _timeout()
+    )
+
+
+def build_comparison_table(kind: str, today: date) -> dict[int, list[Reported]]:
+    """Build the kind's table (one aggregate query) and store it as the latest, with the
+    comparison generation read before the data; then mark a new table as built."""
     generation = comparison_generation()
+    table = catalogue_levels(kind, today)
+    if generation is None:
+        return table
+    meta = {
+        "token": uuid.uuid4().hex,
+        "generation": generation,
+        "day": today.isoformat(),
+        "built_at": time.time(),
+    }
+    cache.set(_table_key(kind), {**meta, "table": table}, timeout=None)  # the table first
+    cache.set(_meta_key(kind), meta, timeout=None)
+    cache.set(COMPARE_BUILT_KEY, meta["token"], timeout=None)
+    BUILT_HERE.set(meta["token"])
+    _LOCAL[kind] = (meta["token"], table)
+    return table
+
+
+def _eager() -> bool:
+    from cotri.celery import app
+
+    return bool(app.conf.task_always_eager)
+
+
+def _enqueue_rebuild() -> bool:
+    """Enqueue one rebuild of the stored tables unless one is already waiting (a cache lock,
+    freed when the task starts)."""
+    from cotri.public.tasks import rebuild_comparison_tables
+
+    if not cache.add(REBUILD_LOCK_KEY, 1, timeout=BUILD_WAIT * 10):
+        return False
+    try:
+        rebuild_comparison_tables.apply_async()
+    except Exception:
+        cache.delete(REBUILD_LOCK_KEY)  # do not block the next change for nothing
+        raise
+    return True
+
+
+def schedule_comparison_rebuild() -> None:
+    """After the commit, bump the comparison generation again (readers that built a table from
+    the data before the commit) and rebuild the stored tables once (a burst of changes: one
+    waiting task). robust: an unavailable broker must not turn a committed validation into an
+    error page."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        getattr(callback, "comparison", False) for _s, callback, _r in connection.run_on_commit
+    ):
+        return
+
+    def enqueue() -> None:
+        new_comparison_generation()
+        _enqueue_rebuild()
+
+    enqueue.comparison = True
+    transaction.on_commit(enqueue, robust=True)
+
+
+def _rebuild_now() -> None:
+    """From a request serving a stale table: make sure a rebuild is waiting (never fails)."""
+    try:
+        _enqueue_rebuild()
+    except Exception:
+        logger.exception("Comparaison : reconstruction de la table non planifiée")
+
+
+def _latest(kind: str, meta: dict | None) -> tuple[dict | None, dict[int, list[Reported]] | None]:
+    """The kind's latest table (this process's copy when it is the one ``meta`` names)."""
+    if meta is None:
+        return None, None
+    token, table = _LOCAL.get(kind, ("", None))
+    if table is not None and token == meta["token"]:
+        return meta, table
+    entry = cache.get(_table_key(kind))
+    if entry is None:  # evicted
+        return None, None
+    table = entry.pop("table")
+    _LOCAL[kind] = (entry["token"], table)
+    return entry, table
+
+
+def comparison_table(kind: str, today: date) -> dict[int, list[Reported]]:
+    """The latest table of ``kind`` (``catalogue_levels``), from this process or the shared
+    cache, even when older than the data (stale-while-revalidate: a rebuild is then scheduled,
+    ``rebuild_comparison_tables``). Built here only when no table exists for the kind (cold
+    start: one builder, the others wait for it); built every time when the cache is
+    unreachable."""
+    found = cache.get_many([COMPARE_GEN_KEY, _meta_key(kind)])
+    generation = found.get(COMPARE_GEN_KEY) or comparison_generation()
     if generation is None:
         return catalogue_levels(kind, today)
-    key = f"cotri:fiche:compare-table:{kind}:{today.isoformat()}:{generation}"
-    deadline, table = _LOCAL.get(key, (0.0, None))
-    if table is not None and time.monotonic() < deadline:
+    meta, table = _latest(kind, found.get(_meta_key(kind)))
+    if table is not None and _stale(meta, generation, today):
+        _rebuild_now()
+        if _eager():  # the rebuild ran in this process (tests, laptops without Redis)
+            meta, table = _latest(kind, cache.get(_meta_key(kind)))
+    if table is not None:
         return table
-    table = cache.get(key)
-    if table is None and not cache.add(f"{key}:building", 1, timeout=BUILD_WAIT):
+    # Cold start: no table for this kind yet.
+    if not cache.add(f"{_table_key(kind)}:building", 1, timeout=BUILD_WAIT):
         waited = time.monotonic() + BUILD_WAIT
-        while table is None and time.monotonic() < waited:  # another process builds it
+        while time.monotonic() < waited:  # another process builds it
             time.sleep(0.05)
-            table = cache.get(key)
-    if table is None:
-        table = catalogue_levels(kind, today)
-        cache.set(key, table, timeout=_timeout())
-    if len(_LOCAL) >= 64:  # older generations and days
-        _LOCAL.clear()
-    _LOCAL[key] = (time.monotonic() + _timeout(), table)
-    return table
+            meta, table = _latest(kind, cache.get(_meta_key(kind)))
+            if table is not None:
+                return table
+    try:
+        return build_comparison_table(kind, today)
+    finally:
+        cache.delete(f"{_table_key(kind)}:building")
+
+
+def rebuild_tables(today: date) -> list[str]:
+    """Rebuild the table of every kind that has one (kinds never shown wait for a fiche)."""
+    stored = cache.get_many([_meta_key(kind) for kind in TerritoryKind.values])
+    kinds = [kind for kind in TerritoryKind.values if _meta_key(kind) in stored]
+    for kind in kinds:
+        build_comparison_table(kind, today)
+    return kinds
 
 
 def _later(item: Reported, other: Reported) -> bool:

@@ -78,3 +78,16 @@ def render_all_fiche_pdfs() -> int:
         except Exception:  # one broken fiche (run at once when eager) must not stop the others
             logger.exception("Fiche PDF de %s non rendue", reference)
     return count
+
+
+@shared_task(acks_late=True)
+def rebuild_comparison_tables() -> list[str]:
+    """Rebuild the comparison tables of every kind shown so far (compare.py, ADR 0017): one
+    aggregate query per kind, never in a request. Frees the lock before reading, so a
+    validation committed meanwhile schedules another rebuild."""
+    from django.utils import timezone
+
+    from cotri.public.compare import REBUILD_LOCK_KEY, rebuild_tables
+
+    cache.delete(REBUILD_LOCK_KEY)
+    return rebuild_tables(timezone.localdate())

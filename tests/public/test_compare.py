@@ -263,14 +263,17 @@ def test_the_comparison_reads_the_same_queries_for_3_and_10_territories(cycling)
     assert queries(first) == few
 
 
-def test_a_value_validated_elsewhere_shows_at_once_on_a_cached_fiche(cycling, officer):
+def test_a_value_validated_elsewhere_shows_at_once_on_a_cached_fiche(
+    cycling, officer, django_capture_on_commit_callbacks
+):
     first = engaged(cycling, "5")
     engaged(cycling, "6")
     assert "moins de trois territoires" in page(first)  # cached now
     third = engaged(cycling, "1", entry_status=EntryStatus.SUBMITTED)
     assert "moins de trois territoires" in page(first)  # a submitted value changes nothing
     entry = Indicator.objects.get(objective__contract=third).entries.get()
-    entry_validate(entry=entry, by=officer)
+    with django_capture_on_commit_callbacks(execute=True):  # the rebuild runs after the commit
+        entry_validate(entry=entry, by=officer)
     text = words(page(first))
     assert "2ᵉ sur 3" in text and "moins de trois territoires" not in text
     # a contract without catalogue indicator leaves the other fiches' cache alone
@@ -357,3 +360,75 @@ def test_the_api_says_why_a_comparison_is_unavailable(cycling):
     (row,) = Client().get(f"/api/contracts/{first.reference}/comparison").json()["indicators"]
     assert row["available"] is False and row["value"] is None and row["territories"] == 2
     assert row["reason"] == FEW_TERRITORIES
+
+
+def aggregates(captured) -> list[str]:
+    """The aggregate queries over progress entries (``catalogue_levels``) among ``captured``."""
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if "SUM(" in query["sql"] and "indicators_progressentry" in query["sql"]
+    ]
+
+
+@pytest.fixture
+def rebuilds(monkeypatch) -> list[tuple]:
+    """The rebuilds enqueued (a worker that has not run them yet)."""
+    from cotri.public.tasks import rebuild_comparison_tables
+
+    enqueued: list[tuple] = []
+    monkeypatch.setattr(
+        rebuild_comparison_tables, "apply_async", lambda *args, **kw: enqueued.append(args)
+    )
+    return enqueued
+
+
+def test_a_cold_kind_builds_its_table_in_the_request_then_reuses_it(cycling, rebuilds):
+    first = engaged(cycling, "5")
+    second = engaged(cycling, "6")
+    cache.clear()
+    with CaptureQueriesContext(connection) as captured:
+        assert "moins de trois territoires" in page(first)
+    assert len(aggregates(captured)) == 1  # no table yet for EPCI: the only way to show one
+    assert rebuilds == []
+    with CaptureQueriesContext(connection) as captured:
+        assert "moins de trois territoires" in page(second)
+    assert aggregates(captured) == []
+
+
+def test_a_fiche_after_a_validation_elsewhere_is_served_the_previous_table(
+    cycling, officer, rebuilds, django_capture_on_commit_callbacks
+):
+    from cotri.public.tasks import rebuild_comparison_tables
+
+    first = engaged(cycling, "5")
+    second = engaged(cycling, "6")
+    third = engaged(cycling, "1", entry_status=EntryStatus.SUBMITTED)
+    fourth = engaged(cycling, "2", entry_status=EntryStatus.SUBMITTED)
+    assert "moins de trois territoires" in page(first)  # the table is built, the fiche cached
+    with django_capture_on_commit_callbacks(execute=True):
+        for contract in (third, fourth):
+            entry = Indicator.objects.get(objective__contract=contract).entries.get()
+            entry_validate(entry=entry, by=officer)
+    assert len(rebuilds) == 1  # a burst of validations: one rebuild, after the commit
+    rebuilds.clear()
+    # The worker has not run yet: fiches built now read the previous table, no aggregate.
+    with CaptureQueriesContext(connection) as captured:
+        assert "moins de trois territoires" in page(second)
+        assert "aucune valeur validée pour ce territoire" in page(third)
+        assert "moins de trois territoires" in page(first)  # still cached
+    assert aggregates(captured) == []
+    assert rebuilds == []  # one is already waiting
+    # Had it been lost, the next stale read enqueues exactly one again.
+    cache.delete("cotri:fiche:compare-rebuild:scheduled")
+    for contract in (second, third):
+        with CaptureQueriesContext(connection) as captured:
+            load_fiche(contract)
+        assert aggregates(captured) == []
+    assert len(rebuilds) == 1
+    # The worker rebuilds the table: every fiche follows, the cached ones included.
+    assert rebuild_comparison_tables() == [TerritoryKind.EPCI]
+    assert "2ᵉ sur 4" in words(page(first))
+    with CaptureQueriesContext(connection) as captured:
+        assert "4ᵉ sur 4" in words(page(third))
+    assert aggregates(captured) == []
