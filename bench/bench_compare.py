@@ -12,7 +12,8 @@ to one of two definitions), then prints, median and max of ``--runs``, with Redi
   query over the N contracts' 60 000 catalogue indicators and their validated entries), read
   from Redis, or kept by the process;
 - the fiche page with nothing cached, rebuilt with the table cached, and cached;
-- the comparison's queries when only 3 contracts are engaged (the others closed, then undone).
+- the comparison's queries when only 3 contracts are engaged (the others unpublished, then
+  undone).
 """
 
 from __future__ import annotations
@@ -75,7 +76,6 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
-    from contracts.enums import ContractStatus
     from contracts.models import Contract
     from cotri.public import compare
     from cotri.public.cache import bump_fiche_generation
@@ -155,7 +155,7 @@ def main() -> None:
     with transaction.atomic():  # three engaged contracts only, then undone
         others = Contract.objects.exclude(pk=contract.pk).order_by("pk")
         keep = list(others.values_list("pk", flat=True)[:2])
-        Contract.objects.exclude(pk__in=[contract.pk, *keep]).update(status=ContractStatus.CLOSED)
+        Contract.objects.exclude(pk__in=[contract.pk, *keep]).update(published=False)
         times, few_queries, few = timed(cold, args.runs)
         print(line("Comparaison, 3 contrats engagés, table à construire", times, few_queries))
         assert all(row.count == 3 for row in few.rows)
