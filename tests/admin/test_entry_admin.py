@@ -99,7 +99,7 @@ def test_reverting_to_an_old_version_keeps_the_current_status(officer_client):
 
 
 def test_the_validate_action_changes_the_status_logs_it_and_mails_the_author(
-    officer_client, officer, stranger, mailoutbox, django_capture_on_commit_callbacks
+    officer_client, officer, stranger, mailoutbox, django_capture_on_commit_callbacks, neighbour
 ):
     entry = ProgressEntryFactory(status=EntryStatus.SUBMITTED, author=stranger)
 
@@ -120,6 +120,7 @@ def test_the_validate_action_changes_the_status_logs_it_and_mails_the_author(
         officer,
     )
     assert [message.to for message in mailoutbox] == [[stranger.email]]
+    neighbour.assert_unchanged()  # the action validated the selected entry only
 
 
 def test_an_uploaded_evidence_file_keeps_its_name_size_and_uploader(officer_client, officer):

@@ -52,7 +52,7 @@ def test_a_draft_can_be_corrected_but_a_submitted_value_cannot(client, chef):
     assert refused.json()["detail"].startswith("Une valeur soumise existe déjà au 30/06/2023")
 
 
-def test_other_contracts_are_refused_in_french(client, chef):
+def test_other_contracts_are_refused_in_french(client, chef, neighbour):
     other = ContractFactory(reference="AUTRE-CONTRAT")
     _, key = api_token_create(user=chef, name="tableur")
 
@@ -65,6 +65,10 @@ def test_other_contracts_are_refused_in_french(client, chef):
     unknown = _post(client, key, {**ROW, "indicator": "inconnu"})
     assert unknown.status_code == 404
     assert not ProgressEntry.objects.filter(date="2023-06-30").exists()
+    theirs = {**ROW, "contract": "VOISIN-1", "objective": "V1", "indicator": "voisin"}
+    for date in ("2023-06-30", "2022-02-28"):  # a new date, the date of their submitted entry
+        assert _post(client, key, {**theirs, "date": date}).status_code == 403
+    neighbour.assert_unchanged()
 
 
 def test_no_token_or_a_revoked_token_is_401(client, chef):

@@ -25,10 +25,12 @@ def test_openapi_schema_and_docs_are_served(client):
 def test_anonymous_readers_list_published_contracts_only(client, dataset):
     data = client.get("/api/contracts/").json()
 
-    assert data["count"] == 2
+    # The neighbour's contract is published: the public reads it too.
+    assert data["count"] == 3
     assert [c["reference"] for c in data["items"]] == [
         "COTCLIMAT-2022-MEL",
         "COTTRI-2021-CALAISIS",
+        "VOISIN-1",
     ]
     calaisis = data["items"][1]
     assert (calaisis["programme"], calaisis["territory"], calaisis["departement_code"]) == (
@@ -42,7 +44,7 @@ def test_anonymous_readers_list_published_contracts_only(client, dataset):
 def test_officers_also_list_unpublished_contracts(client, dataset, officer):
     client.force_login(officer)
 
-    assert client.get("/api/contracts/").json()["count"] == 4
+    assert client.get("/api/contracts/").json()["count"] == 4 + 1  # and VOISIN-1
 
 
 @pytest.mark.parametrize(
@@ -65,12 +67,15 @@ def test_contracts_are_paginated(client, dataset):
     first = client.get("/api/contracts/", {"page_size": 1}).json()
     second = client.get("/api/contracts/", {"page_size": 1, "page": 2}).json()
 
-    assert (first["count"], first["page"], first["page_size"]) == (2, 1, 1)
-    assert [c["reference"] for c in first["items"] + second["items"]] == [
+    third = client.get("/api/contracts/", {"page_size": 1, "page": 3}).json()
+
+    assert (first["count"], first["page"], first["page_size"]) == (3, 1, 1)
+    assert [c["reference"] for c in first["items"] + second["items"] + third["items"]] == [
         "COTCLIMAT-2022-MEL",
         "COTTRI-2021-CALAISIS",
+        "VOISIN-1",
     ]
-    assert client.get("/api/contracts/", {"page": 3, "page_size": 1}).json()["items"] == []
+    assert client.get("/api/contracts/", {"page": 4, "page_size": 1}).json()["items"] == []
 
 
 def test_bad_parameters_are_explained_in_french(client, dataset):
@@ -85,15 +90,21 @@ def test_bad_parameters_are_explained_in_french(client, dataset):
     }
 
 
-def test_contract_document_shows_anonymous_readers_validated_values_only(client, dataset, officer):
-    document = client.get("/api/contracts/COTTRI-2021-CALAISIS").json()
+def test_contract_document_shows_anonymous_readers_validated_values_only(
+    client, dataset, officer, neighbour
+):
+    response = client.get("/api/contracts/COTTRI-2021-CALAISIS")
+    neighbour.assert_absent(response.content)
+    document = response.json()
 
     assert document["reference"] == "COTTRI-2021-CALAISIS"
     assert document["objectives"][0]["indicators"][0]["target"] == "1500"
     assert [(p["value"], p["status"]) for p in document["progress"]] == [("420", "validated")]
 
     client.force_login(officer)
-    officer_view = client.get("/api/contracts/COTTRI-2021-CALAISIS").json()
+    officer_response = client.get("/api/contracts/COTTRI-2021-CALAISIS")
+    neighbour.assert_absent(officer_response.content)
+    officer_view = officer_response.json()
     assert [p["status"] for p in officer_view["progress"]] == ["validated", "submitted"]
 
 
@@ -128,7 +139,8 @@ def test_evaluation_is_served_by_the_api(client, dataset):
 def test_territories_are_the_engaged_ones(client, dataset):
     data = client.get("/api/territories/").json()
 
-    assert [t["code"] for t in data["items"]] == ["200093201", "PAYS-CALAISIS"]
+    # The neighbour's territory is engaged in its published contract.
+    assert [t["code"] for t in data["items"]] == ["200093201", "PAYS-CALAISIS", "999999999"]
     assert client.get("/api/territories/", {"departement": "62"}).json()["count"] == 1
     assert client.get("/api/territories/PAYS-CALAISIS").json()["name"] == "Pays du Calaisis"
     hidden = client.get("/api/territories/200000001")

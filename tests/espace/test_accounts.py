@@ -17,12 +17,14 @@ def _login(client, username, password):
     )
 
 
-def test_chef_signs_in_lands_on_contracts_and_signs_out(client, chef_a, contract_a):
+def test_chef_signs_in_lands_on_contracts_and_signs_out(client, chef_a, contract_a, neighbour):
     page = client.get(reverse("espace:login"))
     assert "Connexion à l" in page.text and "Mot de passe oublié" in page.text
     response = _login(client, "chefa", "mot-de-passe-chefa")
     assert response.status_code == 302 and response["Location"] == reverse("espace:home")
-    assert "COT-A" in client.get(reverse("espace:home")).text
+    home = client.get(reverse("espace:home")).text
+    assert "COT-A" in home
+    neighbour.assert_absent(home)
     client.post(reverse("espace:logout"))
     assert client.get(reverse("espace:home")).status_code == 302
 

@@ -84,12 +84,13 @@ def _assert_page_shows_the_evaluation(text: str, evaluation) -> None:
 
 
 def test_demo_calaisis_chef_reads_non_eligible_with_o1_reason_and_the_cap(
-    client, demo_calaisis, django_user_model
+    client, demo_calaisis, django_user_model, neighbour
 ):
     chef = _chef_of(demo_calaisis, django_user_model)
     client.force_login(chef)
 
     text = _text(client.get(reverse("espace:contract", args=[demo_calaisis.reference])))
+    neighbour.assert_absent(text)
 
     evaluation = contract_evaluation_preview(contract=demo_calaisis)
     assert evaluation.eligible is False
@@ -156,7 +157,7 @@ def _renovations(contract) -> Indicator:
     ],
 )
 def test_simulator_answers_with_the_rules_and_writes_nothing(
-    client, django_user_model, typed, verdict, amount
+    client, django_user_model, typed, verdict, amount, neighbour
 ):
     contract = calaisis_contract()
     client.force_login(_chef_of(contract, django_user_model))
@@ -169,6 +170,7 @@ def test_simulator_answers_with_the_rules_and_writes_nothing(
 
     assert response.status_code == 200
     assert _rows_written() == before
+    neighbour.assert_unchanged()
     simulated = response.context["simulated"]
     assert simulated.verdict == verdict
     text = _text(response)

@@ -61,7 +61,7 @@ def test_bulk_validation_needs_the_same_queries_whatever_the_number(
     assert baseline <= 12
 
 
-def test_bulk_review_writes_history_transitions_and_versions(db, officer):
+def test_bulk_review_writes_history_transitions_and_versions(db, officer, neighbour):
     entries = _submitted(2, 3)
     outcome = entries_review(
         entry_ids=[e.pk for e in entries],
@@ -84,6 +84,7 @@ def test_bulk_review_writes_history_transitions_and_versions(db, officer):
         (EntryStatus.SUBMITTED, EntryStatus.RETURNED, officer.pk)
     }
     assert transitions.count() == 6
+    neighbour.assert_unchanged()
 
 
 def test_one_entry_not_submitted_or_changed_meanwhile_refuses_the_whole_action(db, officer):
@@ -112,13 +113,15 @@ def test_one_entry_not_submitted_or_changed_meanwhile_refuses_the_whole_action(d
     assert not EntryTransition.objects.exists()
 
 
-def test_a_return_without_note_changes_nothing(db, officer):
+def test_a_return_without_note_changes_nothing(db, officer, neighbour):
     entries = _submitted(1, 2)
     with pytest.raises(ValidationError, match="doit corriger"):
         entries_review(
             entry_ids=[e.pk for e in entries], by=officer, to_status=EntryStatus.RETURNED, note=" "
         )
-    assert set(ProgressEntry.objects.values_list("status", flat=True)) == {EntryStatus.SUBMITTED}
+    statuses = ProgressEntry.objects.filter(pk__in=[e.pk for e in entries])
+    assert set(statuses.values_list("status", flat=True)) == {EntryStatus.SUBMITTED}
+    neighbour.assert_unchanged()
 
 
 def test_one_email_per_recipient_summing_up_their_entries(
@@ -177,7 +180,7 @@ def evaluations(monkeypatch):
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_queue_validation_evaluates_and_renders_each_contract_once(
-    client, officer, renders, evaluations
+    client, officer, renders, evaluations, neighbour
 ):
     # Real commits: the evaluations and renders are enqueued by the request and, Celery being
     # eager, run once its response is closed.
@@ -194,6 +197,7 @@ def test_queue_validation_evaluates_and_renders_each_contract_once(
     assert sorted(renders) == sorted(contract_ids)
     latest = {e.contract_id: e for e in Evaluation.objects.filter(contract_id__in=contract_ids)}
     assert len(latest) == 3
+    neighbour.assert_unchanged()
 
 
 def test_eager_tasks_enqueued_by_a_request_run_after_its_response(db):

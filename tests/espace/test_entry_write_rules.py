@@ -206,7 +206,7 @@ def test_the_import_names_the_row(officer, indicator_a):
     assert not indicator_a.entries.exists()  # all rows or none
 
 
-def test_the_api_answers_422_naming_the_field(client, chef_a, indicator_a):
+def test_the_api_answers_422_naming_the_field(client, chef_a, indicator_a, neighbour):
     _, key = api_token_create(user=chef_a, name="tableur")
     payload = {
         "contract": "COT-A",
@@ -233,7 +233,7 @@ def test_the_api_answers_422_naming_the_field(client, chef_a, indicator_a):
             }
         ],
     }
-    assert not ProgressEntry.objects.exists()
+    assert not ProgressEntry.objects.filter(indicator=indicator_a).exists()
     ok = client.post(
         "/api/progress/",
         {**payload, "date": "2023-12-31"},
@@ -241,4 +241,5 @@ def test_the_api_answers_422_naming_the_field(client, chef_a, indicator_a):
         headers={"Authorization": f"Bearer {key}"},
     )
     assert ok.status_code == 201
-    assert ProgressEntry.objects.get().status == EntryStatus.SUBMITTED
+    assert ProgressEntry.objects.get(indicator=indicator_a).status == EntryStatus.SUBMITTED
+    neighbour.assert_unchanged()

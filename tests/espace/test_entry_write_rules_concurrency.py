@@ -84,5 +84,6 @@ def test_concurrent_imports_of_the_same_rows_create_once_then_correct(indicator_
 
     # The first import creates the 20 entries; every other one corrects them in place.
     assert sorted(outcomes) == ["0+20"] * (WRITERS - 1) + ["20+0"]
-    assert ProgressEntry.objects.filter(indicator=indicator_a).count() == 20
-    assert len(set(ProgressEntry.objects.values_list("value", flat=True))) == 1
+    ours = ProgressEntry.objects.filter(indicator=indicator_a)
+    assert ours.count() == 20
+    assert len(set(ours.values_list("value", flat=True))) == 1

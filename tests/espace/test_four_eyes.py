@@ -64,7 +64,7 @@ def test_the_service_refuses_to_review_ones_own_entry(own_entry, officer_and_che
     assert (own_entry.status, own_entry.reviewer) == (EntryStatus.VALIDATED, officer)
 
 
-def test_the_queue_refuses_it(client, own_entry, officer_and_chef):
+def test_the_queue_refuses_it(client, own_entry, officer_and_chef, neighbour):
     client.force_login(officer_and_chef)
     response = client.post(
         reverse("espace:queue"),
@@ -75,6 +75,7 @@ def test_the_queue_refuses_it(client, own_entry, officer_and_chef):
     assert OWN_ENTRY_MESSAGE.replace("'", "&#x27;") in response.content.decode()
     own_entry.refresh_from_db()
     assert own_entry.status == EntryStatus.SUBMITTED
+    neighbour.assert_unchanged()
 
 
 def test_the_admin_action_refuses_it(client, own_entry, officer_and_chef, chef_a, indicator_a):

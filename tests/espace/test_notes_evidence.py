@@ -33,7 +33,7 @@ def noted_entry(client, chef_a, indicator_a):
         },
     )
     client.logout()
-    return ProgressEntry.objects.get()
+    return ProgressEntry.objects.get(indicator=indicator_a)
 
 
 def _page(client, user, url):
@@ -44,12 +44,15 @@ def _page(client, user, url):
     return response.status_code, response.content.decode()
 
 
-def test_the_territory_members_read_the_private_note(client, chef_a, reader_a, noted_entry):
+def test_the_territory_members_read_the_private_note(
+    client, chef_a, reader_a, noted_entry, neighbour
+):
     assert noted_entry.private_note == PRIVATE and noted_entry.comment == COMMENT
     url = reverse("espace:indicator", args=[noted_entry.indicator_id])
     for user in (chef_a, reader_a):
         status, text = _page(client, user, url)
         assert status == 200 and PRIVATE in text and COMMENT in text
+        neighbour.assert_absent(text)
 
 
 def test_officers_read_the_comment_never_the_private_note(client, officer, superuser, noted_entry):
@@ -69,7 +72,7 @@ def test_officers_read_the_comment_never_the_private_note(client, officer, super
 
 
 def test_other_territories_and_the_public_never_read_either(
-    client, chef_b, officer, noted_entry, django_capture_on_commit_callbacks
+    client, chef_b, officer, noted_entry, django_capture_on_commit_callbacks, neighbour
 ):
     entry_validate(entry=noted_entry, by=officer, note="")
     contract = noted_entry.indicator.objective.contract
@@ -79,6 +82,7 @@ def test_other_territories_and_the_public_never_read_either(
     status, text = _page(client, None, fiche)
     assert status == 200
     assert PRIVATE not in text and COMMENT not in text
+    neighbour.assert_absent(text)
 
 
 def test_an_officer_makes_a_comment_public_on_the_fiche(client, officer, noted_entry):

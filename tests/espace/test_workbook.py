@@ -97,7 +97,7 @@ def test_chef_edits_the_workbook_and_history_keeps_who_before_after(client, chef
     assert objective_a.history.latest().history_user == chef_a
 
 
-def test_the_journal_shows_before_and_after(client, chef_a, objective_a):
+def test_the_journal_shows_before_and_after(client, chef_a, objective_a, neighbour):
     client.force_login(chef_a)
     client.post(_url(objective_a), _post_data(objective_a))
 
@@ -108,6 +108,7 @@ def test_the_journal_shows_before_and_after(client, chef_a, objective_a):
     assert "état : Envisagée → En cours" in text
     assert "Acteur « ADEME » ajouté" in text
     assert "État des lieux modifié" in text
+    neighbour.assert_absent(text)
 
 
 def test_officer_sees_only_what_changed_since_their_last_visit(
@@ -208,7 +209,7 @@ def test_only_the_territory_chefs_edit(request, persona, objective_a, chef_b):
         )
 
 
-def test_reader_sees_the_workbook_read_only(client, reader_a, objective_a):
+def test_reader_sees_the_workbook_read_only(client, reader_a, objective_a, neighbour):
     client.force_login(reader_a)
 
     response = client.get(_url(objective_a))
@@ -216,6 +217,7 @@ def test_reader_sees_the_workbook_read_only(client, reader_a, objective_a):
     text = response.content.decode()
     assert "Lecture seule" in text and "Guichet unique" in text
     assert '<form method="post">' not in text
+    neighbour.assert_absent(text)
     assert client.post(_url(objective_a), _post_data(objective_a)).status_code == 403
 
 

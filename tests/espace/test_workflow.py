@@ -91,7 +91,7 @@ def test_other_territory_and_reader_cannot_report(indicator_a, chef_b, reader_a)
     for user in (chef_b, reader_a):
         with pytest.raises(PermissionDenied):
             _draft(indicator_a, user)
-    assert not ProgressEntry.objects.exists()
+    assert not ProgressEntry.objects.filter(indicator=indicator_a).exists()
 
 
 def test_only_officers_validate(submitted_a, chef_a):
@@ -134,7 +134,7 @@ def test_second_save_from_the_same_version_is_refused_with_the_other_change(draf
 
 
 def test_admin_action_validates_only_submitted_entries(
-    rf, officer, submitted_a, draft_a, django_capture_on_commit_callbacks
+    rf, officer, submitted_a, draft_a, django_capture_on_commit_callbacks, neighbour
 ):
     from django.contrib.admin.sites import site
     from django.contrib.messages.storage.fallback import FallbackStorage
@@ -146,7 +146,8 @@ def test_admin_action_validates_only_submitted_entries(
     request.session = {}
     request._messages = FallbackStorage(request)
     with django_capture_on_commit_callbacks(execute=True):
-        validate_entries(site._registry[ProgressEntry], request, ProgressEntry.objects.all())
+        selected = ProgressEntry.objects.filter(pk__in=[submitted_a.pk, draft_a.pk])
+        validate_entries(site._registry[ProgressEntry], request, selected)
     submitted_a.refresh_from_db()
     draft_a.refresh_from_db()
     assert (submitted_a.status, draft_a.status) == (EntryStatus.VALIDATED, EntryStatus.DRAFT)
@@ -154,4 +155,5 @@ def test_admin_action_validates_only_submitted_entries(
         "1 saisie validée.",
         "1 saisie non soumise laissée telle quelle.",
     ]
-    assert mail.outbox[0].to == ["chefa@example.org"]
+    assert [m.to for m in mail.outbox] == [["chefa@example.org"]]
+    neighbour.assert_unchanged()

@@ -57,9 +57,11 @@ def test_command_all_prints_one_json_object_per_line_at_the_given_date():
 
     lines = run("--all", "--as-of", "2022-12-31", "--json").splitlines()
 
+    # --all: every contract of the database, the neighbour's too.
     assert [json.loads(line)["contract"] for line in lines] == [
         "COTTRI-2021-AUTRE",
         "COTTRI-2021-CALAISIS",
+        "VOISIN-1",
     ]
     assert {json.loads(line)["as_of"] for line in lines} == {"2022-12-31"}
 

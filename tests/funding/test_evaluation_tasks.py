@@ -186,13 +186,15 @@ def test_an_evaluation_already_waiting_is_not_enqueued_twice():
     assert cache.get(lock_key(contract.pk)) is None  # the task freed it
 
 
-def test_nightly_task_evaluates_every_active_contract():
+def test_nightly_task_evaluates_every_active_contract(neighbour):
     active = build()
     build(reference="COTTRI-2018-CLOS", status=ContractStatus.CLOSED)
     Evaluation.objects.all().delete()
 
-    assert evaluate_all_active.apply().get(disable_sync_subtasks=False) == 1
-    assert list(Evaluation.objects.values_list("contract", flat=True)) == [active.pk]
+    # This test's active contract and the neighbour's (active too), not the closed one.
+    assert evaluate_all_active.apply().get(disable_sync_subtasks=False) == 2
+    evaluated = Evaluation.objects.values_list("contract", flat=True)
+    assert sorted(evaluated) == sorted([active.pk, neighbour.contract.pk])
 
 
 def test_the_task_is_idempotent_and_ignores_a_deleted_contract():

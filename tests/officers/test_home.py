@@ -40,7 +40,7 @@ def _page(client, officer):
     return client.get(reverse("officers:home"))
 
 
-def test_each_section_lists_what_waits(client, officer):
+def test_each_section_lists_what_waits(client, officer, neighbour):
     now = timezone.now()
     ok, ok_indicator = _contract(1)
     for days in (2, 9):  # one value per date
@@ -62,15 +62,17 @@ def test_each_section_lists_what_waits(client, officer):
 
     page = _page(client, officer).text
 
-    assert "Saisies soumises à valider (2)" in page
+    # Officers see every territory: each count has the neighbour's one besides the test's.
+    assert "Saisies soumises à valider (3)" in page
     assert page.index("9 jours") < page.index("2 jours")  # oldest first, with its age
-    assert "Saisies renvoyées, pas encore corrigées (1)" in page
-    assert "Contrats avec une erreur de configuration (2)" in page
+    assert "Saisies renvoyées, pas encore corrigées (2)" in page
+    # The neighbour's contract has one priority objective for the default rule's three.
+    assert "Contrats avec une erreur de configuration (3)" in page
     assert f"{empty.reference}</a> (Brouillon) : aucun objectif" not in page  # status is active
     assert f"{empty.reference}</a> (En cours) : aucun objectif" in page
     assert f"{flat.reference}</a> (En cours) : un indicateur a une cible égale" in page
     # COT-01 ended 31/12/2023 with a bonus tranche and no decision.
-    assert "Contrats terminés dont le bonus n’est pas décidé (1)" in page
+    assert "Contrats terminés dont le bonus n’est pas décidé (2)" in page  # and VOISIN-1
     assert "COT-01</a> : fin le 31/12/2023" in page
     assert "Tranches demandées, pas encore versées (1)" in page
     assert format_euros_fr(Decimal("100000")) in page
@@ -172,7 +174,7 @@ def test_query_count_does_not_grow_with_contracts(
     _populate(2, 12, worker_behind)
     with django_assert_num_queries(len(few.captured_queries)):
         page = client.get(reverse("officers:home"))
-    assert "Saisies soumises à valider (14)" in page.text
+    assert "Saisies soumises à valider (15)" in page.text  # and the neighbour's
     assert "Évaluations à refaire : données modifiées depuis le calcul (14)" in page.text
 
 

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 URL = "/fiches/COTTRI-2021-CALAISIS/"
 
 
-def test_calaisis_fiche_shows_its_nine_objectives_and_funding(calaisis):
+def test_calaisis_fiche_shows_its_nine_objectives_and_funding(calaisis, neighbour):
     response = Client().get(URL)
     assert response.status_code == 200
     html = response.content.decode()
@@ -28,6 +28,7 @@ def test_calaisis_fiche_shows_its_nine_objectives_and_funding(calaisis):
     assert "SyMPaC" in text
     assert "CC de la Région d&#x27;Audruicq" in text
     assert "Comité de pilotage" in text
+    neighbour.assert_absent(html)  # the fiche of its own contract only
 
 
 def test_only_validated_values_count(calaisis):

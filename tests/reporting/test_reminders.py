@@ -42,12 +42,18 @@ def _to(email):
     return [m for m in mail.outbox if m.to == [email]]
 
 
+#: The officers' daily digest of the neighbour's submitted entry: officers validate the entries
+#: of every territory, so it is sent whatever the campaign, one a day.
+DIGEST = 1
+
+
 def test_fourteen_days_before_each_chef_gets_one_email_and_only_once_that_day(
-    campaign, chef_a, chef_b
+    campaign, chef_a, chef_b, officer, neighbour
 ):
     run = reminders_send(today=D(2023, 1, 17))
 
-    assert run.sent == 2
+    assert run.sent == 2 + DIGEST
+    assert _to(neighbour.chef.email) == []  # the neighbour's contract is in no campaign
     (message,) = _to(chef_a.email)
     assert message.subject == "cotri : rapport « Bilan annuel 2022 » à remettre"
     assert "à remettre d'ici le 31/01/2023, dans 14 jours" in message.body
@@ -57,12 +63,12 @@ def test_fourteen_days_before_each_chef_gets_one_email_and_only_once_that_day(
     assert SentReminder.objects.filter(user=chef_a, day=D(2023, 1, 17)).exists()
 
     again = reminders_send(today=D(2023, 1, 17))
-    assert (again.sent, again.already_sent) == (0, 2)
-    assert len(mail.outbox) == 2
+    assert (again.sent, again.already_sent) == (0, 2 + DIGEST)
+    assert len(mail.outbox) == 2 + DIGEST
 
 
 def test_no_reminder_the_day_after_nor_once_submitted(campaign, contract_a, chef_a, chef_b):
-    assert reminders_send(today=D(2023, 1, 18)).sent == 0
+    assert reminders_send(today=D(2023, 1, 18)).sent == DIGEST
     report_submit(report=report_of(campaign, contract_a), by=chef_a)
 
     reminders_send(today=DUE)
@@ -75,7 +81,7 @@ def test_weekly_while_late_and_nothing_once_the_campaign_is_closed(campaign, che
     reminders_send(today=D(2023, 2, 7))
     assert "en retard : la date limite était le 31/01/2023" in _to(chef_a.email)[0].body
     campaign_close(campaign=campaign, by=officer)
-    assert reminders_send(today=D(2023, 2, 14)).sent == 0
+    assert reminders_send(today=D(2023, 2, 14)).recipients == [officer.email]  # the digest only
 
 
 def test_one_email_a_day_groups_every_report_of_a_chef(campaign, officer, chef_a, contract_a):
@@ -100,7 +106,7 @@ def test_a_chef_who_turned_reminders_off_gets_none(campaign, chef_a, chef_b):
 
     run = reminders_send(today=DUE)
 
-    assert (run.sent, run.opted_out) == (1, 1)
+    assert (run.sent, run.opted_out) == (1 + DIGEST, 1)
     assert _to(chef_a.email) == []
 
 
@@ -111,6 +117,8 @@ def test_readers_and_inactive_chefs_get_nothing(campaign, contract_a, chef_a, re
     assert _to(chef_a.email) == [] and _to(reader_a.email) == []
 
 
+# Nothing awaits the officers only in a database without the neighbour's submitted entry.
+@pytest.mark.no_neighbour
 def test_officers_get_a_daily_digest_only_when_something_awaits(
     campaign, contract_a, chef_a, officer, django_user_model
 ):
@@ -152,14 +160,21 @@ def test_chef_of_two_territories(campaign, chef_a, contract_b):
     assert "COT-A" in message.body and "COT-B" in message.body
 
 
-def test_officers_are_told_about_submitted_entries_too(campaign, indicator_a, officer, chef_a):
+def test_officers_are_told_about_submitted_entries_too(
+    campaign, indicator_a, officer, chef_a, neighbour
+):
     ProgressEntryFactory(indicator=indicator_a, date=D(2022, 5, 1), status=EntryStatus.SUBMITTED)
     ProgressEntryFactory(indicator=indicator_a, date=D(2022, 6, 1), status=EntryStatus.SUBMITTED)
 
     reminders_send(today=D(2023, 1, 20))
 
     (message,) = _to(officer.email)
-    assert message.subject == "cotri : 2 saisies d'avancement à valider"
-    assert "2 saisies d'avancement soumises attendent votre validation" in message.body
+    # Contract A's two and the neighbour's one: officers validate every territory's entries.
+    assert message.subject == "cotri : 3 saisies d'avancement à valider"
+    assert "3 saisies d'avancement soumises attendent votre validation" in message.body
     assert "/espace/validation/" in message.body
     assert _to(chef_a.email) == []  # chefs are not told about the officers' queue
+    assert _to(neighbour.chef.email) == []
+    # Nor staff of another group, nor an inactive officer.
+    assert _to(neighbour.staff_other_group.email) == []
+    assert _to(neighbour.inactive_officer.email) == []

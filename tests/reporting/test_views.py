@@ -62,7 +62,7 @@ def test_yearly_generation_from_the_page(client, officer, contract_a):
 
 
 def test_the_chefs_todo_lists_campaigns_returned_entries_and_drafts(
-    client, campaign, chef_a, indicator_a
+    client, campaign, chef_a, indicator_a, neighbour
 ):
     ProgressEntryFactory(
         indicator=indicator_a,
@@ -85,6 +85,7 @@ def test_the_chefs_todo_lists_campaigns_returned_entries_and_drafts(
     assert "Joindre le PV de réception" in page
     assert f'href="{reverse("espace:entry", args=[draft.pk])}"' in page
     assert "COT-B" not in page
+    neighbour.assert_absent(page)  # nor the neighbour's returned entry and draft
 
 
 def test_the_todo_is_empty_once_submitted_and_for_officers(client, campaign, chef_a, officer):
@@ -100,7 +101,9 @@ def test_the_todo_is_empty_once_submitted_and_for_officers(client, campaign, che
     assert 'id="a-faire"' not in client.get(reverse("espace:home")).content.decode()
 
 
-def test_the_chef_marks_complete_and_the_officer_validates(client, campaign, chef_a, officer):
+def test_the_chef_marks_complete_and_the_officer_validates(
+    client, campaign, chef_a, officer, neighbour
+):
     url = reverse("reporting:report", args=[campaign.pk, "COT-A"])
     client.force_login(chef_a)
     assert "Marquer le rapport comme complet" in client.get(url).content.decode()
@@ -113,6 +116,7 @@ def test_the_chef_marks_complete_and_the_officer_validates(client, campaign, che
     page = client.get(url).content.decode()
     assert "Remis" in page and "Valeurs 2022 complètes." in page
     assert "Marquer le rapport comme complet" not in page
+    neighbour.assert_absent(page)
 
     client.force_login(officer)
     client.post(
