@@ -237,9 +237,20 @@ def _uses_database(request) -> bool:
 
 @pytest.fixture(autouse=True)
 def _neighbour_by_default(request):
-    """Every test that uses the database has the neighbour, unless marked ``no_neighbour``."""
-    if _uses_database(request) and request.node.get_closest_marker("no_neighbour") is None:
-        request.getfixturevalue("neighbour")
+    """Every test that uses the database has the neighbour, unless marked ``no_neighbour``.
+
+    When the test ends, the neighbour's rows must be as they were built: whatever a test writes
+    (an import, a validation, a decision, an admin action), it must not reach another territory's
+    contract. A test whose very subject is a change of every contract (a whole-table action)
+    says so with ``@pytest.mark.neighbour_changes("why")``.
+    """
+    if not _uses_database(request) or request.node.get_closest_marker("no_neighbour"):
+        yield
+        return
+    neighbour = request.getfixturevalue("neighbour")
+    yield
+    if request.node.get_closest_marker("neighbour_changes") is None:
+        neighbour.assert_unchanged()
 
 
 #: Test modules not yet checked with the neighbour (one path a line, from the repository's root).
