@@ -35,6 +35,11 @@ class Outcome:
     errors: list[str] = field(default_factory=list)
 
 
+def ours():
+    """The entries of the test's contracts: the neighbour's (VOISIN-1) are never counted."""
+    return ProgressEntry.objects.exclude(indicator__objective__contract__reference="VOISIN-1")
+
+
 def saved_rows(contract) -> list[list[str]]:
     entries = ProgressEntry.objects.filter(indicator__objective__contract=contract).select_related(
         "indicator__objective"
