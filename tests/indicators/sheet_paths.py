@@ -20,6 +20,7 @@ from django.urls import reverse
 from contracts.enums import MembershipRole
 from contracts.models import ProjectMembership
 from indicators.models import ProgressEntry
+from tests.neighbour import MARKERS
 
 PATHS = ("commande", "administration", "espace")
 ADMIN_IMPORT = reverse("admin:indicators_progressentry_import")
@@ -33,6 +34,11 @@ class Outcome:
     # [objective, indicator, ISO date, value, comment] per saved entry
     rows: list[list[str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+
+def ours():
+    """The entries of the test's contracts: the neighbour's (VOISIN-1) are never counted."""
+    return ProgressEntry.objects.exclude(indicator__objective__contract__reference="VOISIN-1")
 
 
 def saved_rows(contract) -> list[list[str]]:
@@ -75,6 +81,12 @@ def chef_of(django_user_model, contract, username="chef-fichiers"):
     return user
 
 
+def _shows_no_neighbour(response) -> None:
+    """The files of these tests name their own contract only: no page may show another one."""
+    page = html.unescape(response.content.decode())
+    assert not [marker for marker in MARKERS if marker in page], "la page montre le voisin"
+
+
 def _lines(page: str) -> list[str]:
     shown = [html.unescape(part.split("</li>")[0]) for part in page.split("<li>")[1:]]
     return [line.strip() for line in shown if line.strip()]
@@ -100,6 +112,7 @@ def import_through(
             {"format": ADMIN_FORMATS.get(extension, "0"), "import_file": upload, "resource": "0"},
         )
         assert preview.status_code == 200
+        _shows_no_neighbour(preview)
         form = (preview.context or {}).get("confirm_form")
         if form is None:
             page = preview.content.decode()
@@ -112,10 +125,12 @@ def import_through(
         client.force_login(chef)
         preview = client.post(ESPACE_IMPORT, {"file": SimpleUploadedFile(filename, content)})
         assert preview.status_code == 200
+        _shows_no_neighbour(preview)
         if not preview.context["result"]:
             return Outcome(errors=[str(error) for error in preview.context["errors"]])
         done = client.post(ESPACE_IMPORT, {"pending": preview.context["pending"]}, follow=True)
         assert done.status_code == 200
+        _shows_no_neighbour(done)
     client.logout()
     rows = saved_rows(contract)
     clear(contract)

@@ -6,9 +6,14 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from indicators.models import ProgressEntry
 from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
-from tests.indicators.sheet_paths import ADMIN_IMPORT, ESPACE_IMPORT, chef_of, officer_with_rights
+from tests.indicators.sheet_paths import (
+    ADMIN_IMPORT,
+    ESPACE_IMPORT,
+    chef_of,
+    officer_with_rights,
+    ours,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +60,7 @@ def _shown(rows: list[list[str]]) -> list[tuple[str, str, str, str]]:
 
 
 def test_the_admin_and_the_front_office_preview_the_same_lines_with_their_comments(
-    client, contract, officer, django_user_model
+    client, contract, officer, django_user_model, neighbour
 ):
     client.force_login(officer_with_rights(officer))
     admin_page = client.post(
@@ -66,7 +71,9 @@ def test_the_admin_and_the_front_office_preview_the_same_lines_with_their_commen
     espace_page = client.post(
         ESPACE_IMPORT, {"file": SimpleUploadedFile("a.csv", CONTENT)}
     ).content.decode()
-    assert not ProgressEntry.objects.exists()
+    assert not ours().exists()
+    for page in (admin_page, espace_page):
+        neighbour.assert_absent(html.unescape(page))
 
     for page in (admin_page, espace_page):
         shown = _shown(_cells(page))

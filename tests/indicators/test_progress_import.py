@@ -22,6 +22,11 @@ def calaisis():
     return contract
 
 
+def _ours():
+    """The entries of the test's contracts: the neighbour's (VOISIN-1) are never counted."""
+    return ProgressEntry.objects.exclude(indicator__objective__contract__reference="VOISIN-1")
+
+
 FRENCH_CSV = (
     "contract;objective;indicator;date;value;comment\r\n"
     "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;Bilan 2021 des conseillers\r\n"
@@ -30,11 +35,12 @@ FRENCH_CSV = (
 ).encode("cp1252")
 
 
-def test_french_spreadsheet_csv_imports_with_history(calaisis, officer):
+def test_french_spreadsheet_csv_imports_with_history(calaisis, officer, neighbour):
     result = progress_import(content=FRENCH_CSV, filename="avancement.csv", by=officer)
+    neighbour.assert_unchanged()
 
     assert (result.created, result.updated) == (2, 0)
-    km = ProgressEntry.objects.get(indicator__code="km")
+    km = _ours().get(indicator__code="km")
     assert km.value == Decimal("12.5")
     assert km.date.isoformat() == "2022-12-31"
     assert km.comment == "Pistes réalisées"
@@ -51,7 +57,7 @@ def test_utf8_bom_and_comma_separator(calaisis):
     assert progress_import(content=content, filename="a.csv").created == 1
 
 
-def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(calaisis):
+def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(calaisis, neighbour):
     content = (
         b"contract;objective;indicator;date;value\n"
         b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
@@ -68,7 +74,8 @@ def test_one_bad_row_saves_nothing_and_every_bad_row_is_named(calaisis):
         "ligne 5 : valeur : la valeur doit être positive ou nulle (« -3 »)",
         "ligne 6 : contrat : contrat inconnu « INCONNU »",
     ]
-    assert ProgressEntry.objects.count() == 0
+    assert _ours().count() == 0
+    neighbour.assert_unchanged()
 
 
 def test_reimport_updates_in_place_and_keeps_the_old_value_in_history(calaisis):
@@ -76,7 +83,7 @@ def test_reimport_updates_in_place_and_keeps_the_old_value_in_history(calaisis):
     corrected = FRENCH_CSV.replace(b";420;", b";450;")
     result = progress_import(content=corrected, filename="a.csv")
     assert (result.created, result.updated) == (0, 2)
-    entry = ProgressEntry.objects.get(indicator__code="renovations")
+    entry = _ours().get(indicator__code="renovations")
     assert entry.value == Decimal("450")
     assert [h.value for h in entry.history.order_by("history_date")] == [
         Decimal("420"),
@@ -104,7 +111,39 @@ def test_chef_de_projet_cannot_touch_other_contracts_nor_set_status(calaisis, st
         allowed_contract_ids=[calaisis.pk],
     )
     assert result.created == 1
-    assert ProgressEntry.objects.get().status == EntryStatus.SUBMITTED
+    assert _ours().get().status == EntryStatus.SUBMITTED
+
+
+def test_a_chefs_rows_of_the_neighbours_contract_are_unknown_to_them(calaisis, stranger, neighbour):
+    from contracts.enums import MembershipRole
+    from contracts.models import ProjectMembership
+    from exchange.progress_import import import_rights
+
+    ProjectMembership.objects.create(
+        user=stranger, territory=calaisis.territory, role=MembershipRole.PROJECT_LEAD
+    )
+    content = (
+        b"contract;objective;indicator;date;value\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420\n"
+        b"VOISIN-1;V1;voisin;28/01/2022;9\n"  # the date of the neighbour's draft
+        b"VOISIN-1;V1;voisin;31/12/2022;9\n"
+    )
+    with pytest.raises(ProgressImportError) as exc:
+        progress_import(content=content, filename="a.csv", by=stranger, **import_rights(stranger))
+    assert [str(e) for e in exc.value.errors] == [
+        "ligne 3 : contrat : contrat inconnu « VOISIN-1 »",
+        "ligne 4 : contrat : contrat inconnu « VOISIN-1 »",
+    ]
+    assert not _ours().exists()
+    neighbour.assert_unchanged()
+    # The neighbour's own chef may write these rows: the refusal is the rights, not the rows.
+    chef = neighbour.chef
+    mine = b"\n".join(line for line in content.split(b"\n") if b"CALAISIS" not in line)
+    planned = progress_import(
+        content=mine, filename="a.csv", by=chef, dry_run=True, **import_rights(chef)
+    )
+    assert (planned.created, planned.updated) == (1, 1)
+    neighbour.assert_unchanged()
 
 
 def test_xlsx_import(calaisis):
@@ -119,7 +158,7 @@ def test_xlsx_import(calaisis):
     buffer = io.BytesIO()
     workbook.save(buffer)
     progress_import(content=buffer.getvalue(), filename="a.xlsx")
-    assert ProgressEntry.objects.get().value == Decimal("12.5")
+    assert _ours().get().value == Decimal("12.5")
 
 
 def test_command_exit_status_and_error_lines(calaisis, tmp_path, capsys):
@@ -132,9 +171,9 @@ def test_command_exit_status_and_error_lines(calaisis, tmp_path, capsys):
     good = tmp_path / "good.csv"
     good.write_bytes(FRENCH_CSV)
     call_command("import_progress", str(good), "--dry-run")
-    assert ProgressEntry.objects.count() == 0
+    assert _ours().count() == 0
     call_command("import_progress", str(good))
-    assert ProgressEntry.objects.count() == 2
+    assert _ours().count() == 2
 
 
 # Guarding the door -------------------------------------------------------------------------------
@@ -182,7 +221,7 @@ def test_files_that_are_too_big_or_not_what_they_claim_are_refused_in_french(
     assert (error.line, error.column) == (0, "fichier")
     assert message in error.message
     assert str(error).startswith("fichier : ")
-    assert not ProgressEntry.objects.exists()
+    assert not _ours().exists()
 
 
 def test_an_exported_comment_imports_back_without_its_apostrophe(calaisis):
@@ -191,7 +230,7 @@ def test_an_exported_comment_imports_back_without_its_apostrophe(calaisis):
         b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;'- 3 ateliers\n"
     )
     progress_import(content=content, filename="a.csv")
-    assert ProgressEntry.objects.get().comment == "- 3 ateliers"
+    assert _ours().get().comment == "- 3 ateliers"
 
 
 def test_cells_past_the_last_column_of_a_workbook_are_refused(calaisis):
@@ -211,7 +250,7 @@ def test_cells_past_the_last_column_of_a_workbook_are_refused(calaisis):
     (error,) = raised.value.errors
     assert (error.line, error.column) == (2, "cellules en trop")
     assert error.message.startswith("« note » au-delà de la dernière colonne")
-    assert not ProgressEntry.objects.exists()
+    assert not _ours().exists()
 
 
 def test_a_dry_run_checks_everything_and_saves_nothing(calaisis, officer):
@@ -219,7 +258,7 @@ def test_a_dry_run_checks_everything_and_saves_nothing(calaisis, officer):
 
     assert (result.created, result.updated) == (2, 0)
     assert [planned.line for planned in result.rows] == [2, 4]  # the blank line 3 counts
-    assert not ProgressEntry.objects.exists()
+    assert not _ours().exists()
     assert not ProgressEntry.history.exists()
     assert not EntryTransition.objects.exists()
 

@@ -186,7 +186,7 @@ def test_the_template_saved_again_by_libreoffice_imports(
 
 
 def test_the_contract_page_offers_the_template_to_its_chef_not_to_a_reader(
-    client, contract, django_user_model
+    client, contract, django_user_model, neighbour
 ):
     chef = chef_of(django_user_model, contract)
     client.force_login(chef)
@@ -201,9 +201,15 @@ def test_the_contract_page_offers_the_template_to_its_chef_not_to_a_reader(
         reverse("espace:contract_template", args=["COT-MODELE"]), {"format": "csv"}
     )
     assert csv_download.content.startswith("\ufeffcontrat;objectif;indicateur".encode())
+    neighbour.assert_absent(page)
+    neighbour.assert_absent(csv_download.content.decode("utf-8-sig"))
+    cells = _sheet(download.content).iter_rows(values_only=True)
+    neighbour.assert_absent(" ".join(str(cell) for row in cells for cell in row))
+    # The neighbour's template is no more this chef's than its contract page.
+    assert client.get(reverse("espace:contract_template", args=["VOISIN-1"])).status_code == 404
 
 
-def test_the_admin_contract_page_links_the_template(client, contract, officer):
+def test_the_admin_contract_page_links_the_template(client, contract, officer, neighbour):
     client.force_login(officer_with_rights(officer))
     page = client.get(reverse("admin:contracts_contract_change", args=[contract.pk]))
     url = reverse("admin:indicators_progressentry_template", args=[contract.pk])
@@ -211,3 +217,4 @@ def test_the_admin_contract_page_links_the_template(client, contract, officer):
     download = client.get(url, {"format": "csv"})
     assert download.status_code == 200
     assert b"COT-MODELE;O1;taux" in download.content
+    neighbour.assert_absent(download.content.decode("utf-8-sig"))  # one contract's template

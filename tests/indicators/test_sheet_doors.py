@@ -5,16 +5,24 @@ French line everywhere. A small file of a million bad lines (issue 16.1) answers
 bounded list: the first ``MAX_ERRORS`` errors, then « … et N autres erreurs (total) ».
 """
 
+import html
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from exchange.progress_files import MAX_ERRORS, MAX_ROWS
-from indicators.models import ProgressEntry
 from indicators.rules import THOUSANDS_SEP
 from tests.factories import ContractFactory, IndicatorFactory, ObjectiveFactory
-from tests.indicators.sheet_paths import PATHS, chef_of, import_through, officer_with_rights
+from tests.indicators.sheet_paths import (
+    ESPACE_IMPORT,
+    PATHS,
+    chef_of,
+    import_through,
+    officer_with_rights,
+    ours,
+)
 
 pytestmark = pytest.mark.django_db
 HEADER = "contrat;objectif;indicateur;date;valeur;commentaire\r\n"
@@ -91,7 +99,65 @@ def test_a_bad_file_is_refused_whole_with_the_same_french_line_in_each_door(thro
     content, message = REFUSED[case]
     outcome = through(path, content)
     assert message in outcome.errors
-    assert not ProgressEntry.objects.exists()
+    assert not ours().exists()
+
+
+def test_a_chefs_rows_of_the_neighbours_contract_are_refused_as_an_unknown_contract(
+    contract, client, django_user_model, neighbour
+):
+    """A chef de projet's file cannot reach another territory's contract, nor learn it exists.
+
+    Its rows name the neighbour's indicator on the dates of its draft, validated and returned
+    entries and on a new date: each is refused with the very line an unknown contract gets, the
+    page shows nothing of the neighbour but the reference the chef typed, and nothing is saved.
+    """
+    client.force_login(chef_of(django_user_model, contract))
+
+    def refusal(reference: str) -> tuple[list[str], str]:
+        content = (
+            HEADER
+            + "COT-PORTES;O1;i1;31/12/2022;12,5;bilan\r\n"
+            + "".join(
+                f"{reference};V1;voisin;{day};9;corrigé\r\n"
+                for day in ("28/01/2022", "28/03/2022", "28/04/2022", "31/12/2022")
+            )
+        ).encode("cp1252")
+        page = client.post(ESPACE_IMPORT, {"file": SimpleUploadedFile("avancement.csv", content)})
+        assert page.status_code == 200
+        assert not page.context["result"]
+        return [str(error) for error in page.context["errors"]], html.unescape(
+            page.content.decode()
+        )
+
+    errors, page = refusal("VOISIN-1")
+
+    assert errors == [
+        f"ligne {line} : contrat : contrat inconnu « VOISIN-1 »" for line in (3, 4, 5, 6)
+    ]
+    assert "Fichier refusé" in page and "Aucune ligne n’a été enregistrée" in page
+    neighbour.assert_absent(page.replace("« VOISIN-1 »", "« … »"))
+    unknown, _ = refusal("INCONNU-9")
+    assert [error.replace("INCONNU-9", "VOISIN-1") for error in unknown] == errors
+    assert not ours().exists()
+    neighbour.assert_unchanged()
+
+
+def test_a_chefs_preview_and_confirmation_show_their_own_contract_only(
+    contract, client, django_user_model, neighbour
+):
+    client.force_login(chef_of(django_user_model, contract))
+    form = client.get(ESPACE_IMPORT)
+    content = (HEADER + "COT-PORTES;O1;i1;31/12/2022;12,5;bilan\r\n").encode("cp1252")
+    preview = client.post(ESPACE_IMPORT, {"file": SimpleUploadedFile("avancement.csv", content)})
+    assert preview.context["result"].created == 1
+    done = client.post(ESPACE_IMPORT, {"pending": preview.context["pending"]}, follow=True)
+
+    assert "COT-PORTES" in form.content.decode()  # the codes of the chef's own indicators
+    for page in (form, preview, done):
+        assert page.status_code == 200
+        neighbour.assert_absent(html.unescape(page.content.decode()))
+    assert ours().get().value == Decimal("12.5")
+    neighbour.assert_unchanged()
 
 
 def _x_lines(count: int) -> bytes:
@@ -123,7 +189,7 @@ def test_errors_are_bounded_with_the_count_of_the_others_and_the_total(through, 
     others = "autre erreur" if more == 1 else "autres erreurs"
     expected = f"… et {more:,} {others} ({bad:,} en tout)".replace(",", THOUSANDS_SEP)
     assert outcome.errors[-1] == expected
-    assert not ProgressEntry.objects.exists()
+    assert not ours().exists()
 
 
 def test_the_row_limit_is_what_the_readme_states():
