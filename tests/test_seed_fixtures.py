@@ -281,7 +281,7 @@ def test_demo_evaluation_fails_on_o1_alone():
 
 
 @pytest.mark.django_db
-def test_every_document_imports():
+def test_every_document_imports(neighbour):
     commands = get_commands()
     if "import_contract" not in commands or "import_territories" not in commands:
         pytest.skip("commandes import_contract / import_territories pas encore disponibles")
@@ -295,7 +295,10 @@ def test_every_document_imports():
     call_command("import_territories", verbosity=0)
     call_command("import_contract", *map(str, DOCUMENT_PATHS), verbosity=0)
 
-    assert set(Contract.objects.values_list("reference", flat=True)) == EXPECTED_REFERENCES
+    # The seeds' contracts, and the neighbour's, which no seed names and the imports leave alone.
+    references = set(Contract.objects.values_list("reference", flat=True))
+    assert references == EXPECTED_REFERENCES | {neighbour.contract.reference}
+    neighbour.assert_unchanged()
     calaisis = Contract.objects.get(reference=CALAISIS)
     assert calaisis.objectives.count() == 9
     assert calaisis.objectives.filter(priority=True).count() == 3

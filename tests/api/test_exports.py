@@ -59,24 +59,29 @@ def test_xlsx_keeps_numbers_as_numbers():
 
 @pytest.mark.django_db
 def test_progress_export_from_the_api_shows_anonymous_readers_validated_values(
-    client, dataset, officer
+    client, dataset, officer, neighbour
 ):
     response = client.get("/api/exports/progress")
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="cotri-avancement.csv"' in response["Content-Disposition"]
     lines = response.getvalue().decode("utf-8-sig").splitlines()
+    # The neighbour's contract is published: its validated value is public, the others are not.
     assert lines == [
         "contract;objective;indicator;date;value;comment;status",
         "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;;validated",
+        "VOISIN-1;V1;voisin;28/03/2022;3,75;;validated",
     ]
     client.force_login(officer)
-    assert len(client.get("/api/exports/progress").getvalue().splitlines()) == 3
+    officer_lines = client.get("/api/exports/progress").getvalue().decode("utf-8-sig")
+    # An officer reads every entry: the dataset's two and the neighbour's four.
+    assert len(officer_lines.splitlines()) == 1 + 2 + len(neighbour.entries)
+    assert officer_lines.count("VOISIN-1;") == len(neighbour.entries)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("dataset_name", ["contracts", "objectives", "indicators", "evaluations"])
-def test_every_dataset_downloads_as_xlsx(client, dataset, dataset_name):
+def test_every_dataset_downloads_as_xlsx(client, dataset, dataset_name, neighbour):
     from contracts.models import Contract
     from funding.evaluations import contract_evaluate
 
@@ -90,6 +95,9 @@ def test_every_dataset_downloads_as_xlsx(client, dataset, dataset_name):
     references = {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert references == {"COTTRI-2021-CALAISIS"} | (
         {"COTCLIMAT-2022-MEL"} if dataset_name == "contracts" else set()
+    ) | (
+        # The neighbour's contract is published too; only its evaluation was never stored.
+        {neighbour.contract.reference} if dataset_name != "evaluations" else set()
     )
 
 

@@ -25,6 +25,13 @@ def run_failing(command: str, *args) -> str:
     return err.getvalue()
 
 
+def saved(neighbour) -> tuple[bool, bool]:
+    """Whether any contract, any objective exists besides the neighbour's."""
+    contracts = Contract.objects.exclude(pk=neighbour.contract.pk)
+    objectives = Objective.objects.exclude(contract=neighbour.contract)
+    return contracts.exists(), objectives.exists()
+
+
 @pytest.fixture
 def write(tmp_path):
     def write(name: str, document: dict | str) -> str:
@@ -36,18 +43,20 @@ def write(tmp_path):
     return write
 
 
-def test_import_prints_a_french_summary(calaisis_epcis, officer):
+def test_import_prints_a_french_summary(calaisis_epcis, officer, neighbour):
     out, err = run("import_contract", str(DATA / "calaisis.json"), "--as", "agent")
     assert out == "COTTRI-2021-CALAISIS : créé (1 objectif, 1 indicateur, 2 tranches)\n"
     assert err == ""
-    contract = Contract.objects.get()
+    contract = Contract.objects.exclude(pk=neighbour.contract.pk).get()
+    assert contract.reference == "COTTRI-2021-CALAISIS"
     assert contract.history.latest().history_user == officer
 
     out, _ = run("import_contract", str(DATA / "calaisis.json"))
     assert out == "COTTRI-2021-CALAISIS : mis à jour (1 objectif, 1 indicateur, 2 tranches)\n"
+    neighbour.assert_unchanged()
 
 
-def test_import_errors_exit_1_with_one_line_each_and_save_nothing(calaisis, write):
+def test_import_errors_exit_1_with_one_line_each_and_save_nothing(calaisis, write, neighbour):
     good = write("calaisis.json", calaisis)
     calaisis["reference"] = "COTTRI-2021-AUTRE"
     calaisis["objectives"][0]["incontournable"] = 16
@@ -59,18 +68,18 @@ def test_import_errors_exit_1_with_one_line_each_and_save_nothing(calaisis, writ
     assert err.splitlines() == [
         "autre.json: $.objectives[0].indicators[0].target : valeur négative interdite (« -3 »)",
     ]
-    assert not Contract.objects.exists()
+    assert saved(neighbour) == (False, False)
     calaisis["objectives"][0]["indicators"][0]["target"] = "1500"
     err = run_failing("import_contract", good, write("autre.json", calaisis))
     assert err.splitlines() == [
         "autre.json: $.objectives[0].incontournable : "
         "l'incontournable 16 n'existe pas dans le programme COT-TRI",
     ]
-    assert not Contract.objects.exists()
-    assert not Objective.objects.exists()
+    assert saved(neighbour) == (False, False)
+    neighbour.assert_unchanged()
 
 
-def test_unreadable_files_are_reported_with_the_others(calaisis, write, tmp_path):
+def test_unreadable_files_are_reported_with_the_others(calaisis, write, tmp_path, neighbour):
     calaisis["colour"] = "vert"
     err = run_failing(
         "import_contract",
@@ -82,7 +91,7 @@ def test_unreadable_files_are_reported_with_the_others(calaisis, write, tmp_path
     assert lines[0].startswith("cassé.json: JSON invalide (ligne 1, colonne 15)")
     assert lines[1].startswith("absent.json: fichier illisible")
     assert lines[2] == "calaisis.json: $.colour : clé inconnue"
-    assert not Contract.objects.exists()
+    assert saved(neighbour) == (False, False)
 
 
 def test_import_as_unknown_user(calaisis_epcis):
@@ -105,11 +114,12 @@ def test_export_writes_utf8_json_that_imports_back(calaisis_epcis, tmp_path):
     assert out.startswith("COTTRI-2021-CALAISIS : mis à jour")
 
 
-def test_export_to_stdout(calaisis_epcis):
+def test_export_to_stdout(calaisis_epcis, neighbour):
     run("import_contract", str(DATA / "calaisis.json"))
     out, _ = run("export_contract", "COTTRI-2021-CALAISIS")
     assert json.loads(out)["holder"] == "SyMPaC"
     assert out.endswith("}\n")
+    neighbour.assert_absent(out)
 
 
 def test_export_unknown_reference(db):

@@ -254,9 +254,9 @@ def test_status_transition_not_allowed(calaisis):
     ]
 
 
-def test_removing_an_indicator_with_progress_is_refused(calaisis):
+def test_removing_an_indicator_with_progress_is_refused(calaisis, neighbour):
     (contract,) = contract_documents_import(documents=[("calaisis.json", copy.deepcopy(calaisis))])
-    indicator = Indicator.objects.get()
+    indicator = Indicator.objects.get(objective__contract=contract)
     ProgressEntryFactory(indicator=indicator, date=datetime.date(2022, 6, 30))
     calaisis["objectives"][0]["indicators"][0]["code"] = "renovations-2"
     del calaisis["progress"]
@@ -269,6 +269,7 @@ def test_removing_an_indicator_with_progress_is_refused(calaisis):
         "calaisis.json: $.objectives : l'objectif O1 ne figure plus dans le document, mais son "
         "indicateur « renovations » a 2 saisies d'avancement : il ne peut pas être supprimé"
     ]
+    neighbour.assert_unchanged()
 
 
 def test_priority_count_of_a_partial_list_and_of_the_programme_default(calaisis):
@@ -294,9 +295,11 @@ def test_empty_objectives_skip_the_priority_check(calaisis):
     assert contract.objectives.count() == 0
 
 
-def test_check_reports_without_saving(calaisis):
+def test_check_reports_without_saving(calaisis, neighbour):
+    before = row_counts()
     assert contract_documents_check(documents=[("calaisis.json", calaisis)]) == []
-    assert not Contract.objects.exists()
+    assert not Contract.objects.filter(reference=calaisis["reference"]).exists()
+    assert row_counts() == before
 
 
 def test_decimals_are_read_as_decimal_never_float():

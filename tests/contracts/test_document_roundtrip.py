@@ -1,5 +1,6 @@
 """Contract documents: interfaces.md's example and a richer one import, then export the same."""
 
+import json
 from decimal import Decimal
 
 from contracts.models import Contract, ContractTransition
@@ -11,7 +12,7 @@ from territories.enums import TerritoryKind
 from tests.contracts.conftest import as_json
 
 
-def test_interfaces_example_imports(calaisis, officer):
+def test_interfaces_example_imports(calaisis, officer, neighbour):
     (contract,) = contract_documents_import(documents=[("calaisis.json", calaisis)], by=officer)
 
     assert contract.reference == "COTTRI-2021-CALAISIS"
@@ -44,11 +45,13 @@ def test_interfaces_example_imports(calaisis, officer):
     assert entry.author == officer
     (transition,) = ContractTransition.objects.filter(contract=contract)
     assert (transition.from_status, transition.to_status, transition.by) == ("", "active", officer)
+    neighbour.assert_unchanged()
 
 
-def test_interfaces_example_exports_back_the_same_json(calaisis):
+def test_interfaces_example_exports_back_the_same_json(calaisis, neighbour):
     (contract,) = contract_documents_import(documents=[("calaisis.json", calaisis)])
     exported = contract_document_export(contract=contract)
+    neighbour.assert_absent(json.dumps(exported, ensure_ascii=False, default=str))
     assert as_json(exported) == as_json(calaisis)
     assert list(exported) == list(calaisis)  # keys in the order of interfaces.md
 
@@ -123,4 +126,4 @@ def test_export_of_a_contract_without_optional_data(calaisis):
     # Omitted tranches: the programme's defaults apply (COT-TRI: the ADEME's year-3 bonus).
     default = [{"label": "Bonus année 3", "year": 3, "funder": "ADEME", "kind": "bonus"}]
     assert exported == as_json({**calaisis, "tranches": default})
-    assert Contract.objects.get().population is None
+    assert Contract.objects.get(pk=contract.pk).population is None

@@ -20,6 +20,14 @@ def reimport(document: dict, by=None) -> Contract:
     return contract
 
 
+def calaisis_contract() -> Contract:
+    return Contract.objects.get(reference="COTTRI-2021-CALAISIS")
+
+
+def calaisis_entries():
+    return ProgressEntry.objects.filter(indicator__objective__contract=calaisis_contract())
+
+
 @pytest.fixture
 def imported(calaisis, officer) -> dict:
     reimport(calaisis, by=officer)
@@ -109,7 +117,8 @@ def test_objectives_and_indicators_absent_from_the_document_are_removed(imported
 
     imported["objectives"].pop()
     reimport(imported)
-    assert list(Objective.objects.values_list("code", flat=True)) == ["O1"]
+    objectives = Objective.objects.filter(contract=calaisis_contract())
+    assert list(objectives.values_list("code", flat=True)) == ["O1"]
 
 
 def test_workbook_is_replaced_when_given_and_kept_when_absent(imported):
@@ -129,8 +138,8 @@ def test_workbook_is_replaced_when_given_and_kept_when_absent(imported):
     assert stored.findings == ["Ingénierie limitée"]
 
 
-def test_tranches_are_matched_by_year_and_label(imported):
-    contract = Contract.objects.get()
+def test_tranches_are_matched_by_year_and_label(imported, neighbour):
+    contract = calaisis_contract()
     fixed = contract.tranches.get(year=1)
     imported["tranches"][0]["amount"] = "280000.00"
     imported["tranches"][1]["amount"] = "152371.00"  # a decided bonus may carry its amount
@@ -146,10 +155,11 @@ def test_tranches_are_matched_by_year_and_label(imported):
     imported["tranches"] = []
     reimport(imported)
     assert contract.tranches.count() == 0
+    neighbour.assert_unchanged()  # its bonus tranche stays
 
 
-def test_progress_matched_by_indicator_and_date(imported, officer):
-    entry = ProgressEntry.objects.get()
+def test_progress_matched_by_indicator_and_date(imported, officer, neighbour):
+    entry = calaisis_entries().get()
     indicator = entry.indicator
     typed = ProgressEntryFactory(
         indicator=indicator,
@@ -168,13 +178,14 @@ def test_progress_matched_by_indicator_and_date(imported, officer):
 
     imported["progress"] = []
     reimport(imported)
-    assert list(ProgressEntry.objects.all()) == [typed]  # the document's own entry is gone
+    assert list(calaisis_entries()) == [typed]  # the document's own entry is gone
+    neighbour.assert_unchanged()  # and no other contract's
 
 
 def test_progress_status_change_is_logged(imported, officer):
     imported["progress"][0]["status"] = "returned"
     reimport(imported, by=officer)
-    entry = ProgressEntry.objects.get()
+    entry = calaisis_entries().get()
     last = EntryTransition.objects.filter(entry=entry).last()
     assert (last.from_status, last.to_status, last.by) == ("validated", "returned", officer)
     assert entry.reviewer == officer
@@ -183,7 +194,7 @@ def test_progress_status_change_is_logged(imported, officer):
 def test_status_change_goes_through_the_lifecycle(imported, superuser):
     imported["status"] = "closed"
     contract = reimport(imported, by=superuser)
-    assert Contract.objects.get().status == "closed"
+    assert calaisis_contract().status == "closed"
     last = ContractTransition.objects.filter(contract=contract).last()
     assert (last.from_status, last.to_status, last.by) == ("active", "closed", superuser)
 
@@ -204,7 +215,7 @@ def test_groupement_is_updated_from_the_document(imported):
 def test_paid_tranche_cannot_be_removed(imported):
     from exchange.documents import ContractDocumentError
 
-    Contract.objects.get().tranches.filter(year=1).update(
+    calaisis_contract().tranches.filter(year=1).update(
         status=TrancheStatus.PAID,
         paid_amount=Decimal("270000.00"),
         paid_on=datetime.date(2022, 1, 5),

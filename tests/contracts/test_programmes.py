@@ -11,9 +11,12 @@ from contracts.programmes import programmes_install
 pytestmark = pytest.mark.django_db
 
 
-def test_three_programmes_with_their_names_and_duration():
+def test_three_programmes_with_their_names_and_duration(neighbour):
     programmes = {p.code: p for p in Programme.objects.select_related("referential")}
-    assert set(programmes) == {"COTRI", "COT-TRI", "COT-CLIMAT"}
+    # The neighbour's contract brings its own programme, written by the test, not migrated.
+    assert set(programmes) == {"COTRI", "COT-TRI", "COT-CLIMAT", "VOISIN"}
+    assert neighbour.contract.programme.code == "VOISIN"
+    del programmes["VOISIN"]
     assert programmes["COTRI"].name == (
         "Contrat d'Objectifs Territorial d'accélération de la Troisième Révolution Industrielle"
     )
@@ -84,12 +87,27 @@ def test_programmes_without_a_bonus_in_the_seeds_say_so(code):
     assert "à confirmer" in programme.description
 
 
-def test_install_is_idempotent_and_restores_the_shipped_data():
+def test_install_is_idempotent_and_restores_the_shipped_data(neighbour):
+    programme = neighbour.contract.programme
+    referential = programme.referential
+    theirs = {
+        "programme": Programme.objects.filter(pk=programme.pk).values().get(),
+        "groups": list(IncontournableGroup.objects.filter(referential=referential).values()),
+        "incontournables": list(Incontournable.objects.filter(referential=referential).values()),
+    }
     Programme.objects.filter(code="COT-TRI").update(name="Nom modifié")
     programmes_install()
     programmes_install()
-    assert Programme.objects.count() == 3
-    assert Referential.objects.count() == 2
-    assert IncontournableGroup.objects.count() == 5
-    assert Incontournable.objects.count() == 25
+    shipped = Programme.objects.exclude(pk=programme.pk)
+    assert shipped.count() == 3
+    assert Referential.objects.exclude(pk=referential.pk).count() == 2
+    assert IncontournableGroup.objects.exclude(referential=referential).count() == 5
+    assert Incontournable.objects.exclude(referential=referential).count() == 25
     assert Programme.objects.get(code="COT-TRI").name.startswith("Contrat d'Objectifs")
+    # A programme the shipped data does not hold (the neighbour's, with a contract) is left alone.
+    assert theirs == {
+        "programme": Programme.objects.filter(pk=programme.pk).values().get(),
+        "groups": list(IncontournableGroup.objects.filter(referential=referential).values()),
+        "incontournables": list(Incontournable.objects.filter(referential=referential).values()),
+    }
+    neighbour.assert_unchanged()

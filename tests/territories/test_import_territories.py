@@ -17,14 +17,19 @@ pytestmark = pytest.mark.django_db
 SOURCE = "Etalab découpage administratif 6.0.0"
 
 
-def kinds() -> dict[str, int]:
-    return {kind: Territory.objects.of_kind(kind).count() for kind in TerritoryKind.values}
+def imported(neighbour):
+    """Every territory but the neighbour's, which no source holds and every import keeps."""
+    return Territory.objects.exclude(pk=neighbour.contract.territory_id)
+
+
+def kinds(neighbour) -> dict[str, int]:
+    return {kind: imported(neighbour).of_kind(kind).count() for kind in TerritoryKind.values}
 
 
 # --- The shipped Hauts-de-France extract --------------------------------------------------------
 
 
-def test_default_source_is_the_shipped_hauts_de_france_extract(hdf):
+def test_default_source_is_the_shipped_hauts_de_france_extract(hdf, neighbour):
     assert "1 région, 5 départements, 92 EPCI, 3\u202f831 communes importés" in hdf
     assert "(3\u202f929 créés, 0 mis à jour, 0 inchangés)" in hdf
     assert "Adhésions aux EPCI : 3\u202f831 ajoutées, 0 retirées" in hdf
@@ -39,7 +44,13 @@ def test_default_source_is_the_shipped_hauts_de_france_extract(hdf):
         ("62", "Pas-de-Calais"),
         ("80", "Somme"),
     ]
-    assert kinds() == {"region": 1, "departement": 5, "epci": 92, "commune": 3831, "groupement": 0}
+    assert kinds(neighbour) == {
+        "region": 1,
+        "departement": 5,
+        "epci": 92,
+        "commune": 3831,
+        "groupement": 0,
+    }
     # 49 communes of Seine-Maritime belong to two EPCI that straddle the border.
     assert Territory.objects.of_kind("commune").in_region("32").count() == 3782
 
@@ -81,13 +92,13 @@ def test_region_and_departement_populations_are_their_communes_sum(hdf):
     assert somme.population == sum(c.population for c in communes.filter(departement_code="80"))
 
 
-def test_second_run_changes_nothing(hdf):
+def test_second_run_changes_nothing(hdf, neighbour):
     memberships = Membership.objects.count()
-    before = kinds()
+    before = kinds(neighbour)
     output = run_import()
     assert "(0 créés, 0 mis à jour, 3\u202f929 inchangés)" in output
     assert "0 ajoutées, 0 retirées" in output
-    assert kinds() == before
+    assert kinds(neighbour) == before
     assert Membership.objects.count() == memberships
 
 
@@ -116,10 +127,10 @@ def test_commune_outside_any_epci_keeps_the_communes_json_figure(small_source):
     assert (alpha.population, alpha.population_vintage) == (1000, 2022)
 
 
-def test_region_filter_takes_the_region_and_whole_epci(small_source):
+def test_region_filter_takes_the_region_and_whole_epci(small_source, neighbour):
     output = run_import("--source", str(small_source), "--region", "28")
     assert "1 région, 1 département, 1 EPCI, 2 communes importés" in output
-    assert set(Territory.objects.values_list("code", flat=True)) == {
+    assert set(imported(neighbour).values_list("code", flat=True)) == {
         "REG-28",
         "76",
         "200000002",
@@ -196,6 +207,28 @@ def test_missing_package_version_assumes_6_0_0_and_says_so(tmp_path):
     assert Territory.objects.get(code="62003").population_vintage == 2023
 
 
+def territory_row(territory_id) -> dict:
+    return Territory.objects.filter(pk=territory_id).values().get()
+
+
+@pytest.mark.parametrize("region", [None, "32"])
+def test_a_territory_missing_from_the_source_is_kept_as_it_was(small_source, neighbour, region):
+    # The neighbour's EPCI is in no source and holds a live contract: an import, of the whole
+    # source or of one région, neither deletes nor touches it (nor its contract).
+    before = territory_row(neighbour.contract.territory_id)
+    Membership.objects.create(
+        group_id=neighbour.contract.territory_id,
+        member=Territory.objects.create(code="99001", kind="commune", name="Commune du voisin"),
+    )
+    region_args = ["--region", region] if region else []
+    run_import("--source", str(small_source), *region_args)
+    assert territory_row(neighbour.contract.territory_id) == before
+    assert Membership.objects.filter(group_id=neighbour.contract.territory_id).count() == 1
+    neighbour.contract.refresh_from_db()
+    assert neighbour.contract.territory.code == "999999999"
+    neighbour.assert_unchanged()
+
+
 # --- Errors -------------------------------------------------------------------------------------
 
 
@@ -234,13 +267,13 @@ def test_bad_json_is_a_clear_error(small_source):
         ("regions", lambda d: d.append(dict(d[0])), "regions.json : code en double : 32"),
     ],
 )
-def test_malformed_entries_are_named(tmp_path, file, change, message):
+def test_malformed_entries_are_named(tmp_path, file, change, message, neighbour):
     data = small_etalab()
     change(data[file])
     with pytest.raises(CommandError) as error:
         run_import("--source", str(write_etalab(tmp_path / "etalab", **data)))
     assert message in str(error.value)
-    assert not Territory.objects.exists()
+    assert not imported(neighbour).exists()
 
 
 def test_unknown_region_is_a_clear_error(small_source):
@@ -254,14 +287,15 @@ def test_unknown_package_version_is_refused(tmp_path):
         run_import("--source", str(source))
 
 
-def test_a_failing_import_leaves_the_database_as_it_was(small_source):
+def test_a_failing_import_leaves_the_database_as_it_was(small_source, neighbour):
     # A groupement already holds an EPCI's code: the import stops, and nothing is half-written.
     Territory.objects.create(code="200000002", kind="groupement", name="Pays homonyme")
     with pytest.raises(
         CommandError, match=r"200000002 \(CA Interrégionale\) est déjà celui de Pays"
     ):
         run_import("--source", str(small_source))
-    assert list(Territory.objects.values_list("code", flat=True)) == ["200000002"]
+    assert list(imported(neighbour).values_list("code", flat=True)) == ["200000002"]
+    assert Territory.objects.filter(pk=neighbour.contract.territory_id).exists()
     assert not Membership.objects.exists()
 
 
