@@ -6,10 +6,16 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 
 from tools.local import CHROMIUM, CHROMIUM_ARGS
 
 pytest_plugins = ["tests.neighbour"]
+
+# Property tests check values, not speed: Hypothesis' 200 ms deadline per example fails them on a
+# loaded machine (speed targets live in bench/).
+hypothesis_settings.register_profile("cotri", deadline=None)
+hypothesis_settings.load_profile("cotri")
 
 
 @pytest.fixture(autouse=True)
