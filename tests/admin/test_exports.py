@@ -212,23 +212,16 @@ def test_progress_entries_export_and_import_back(officer_client, neighbour):
         ["VOISIN-1", "V1", "voisin", "28/03/2022", "3,75", "", "Validée"],
         ["VOISIN-1", "V1", "voisin", "28/04/2022", "5", "", "Renvoyée"],
     ]
-    # The exported file imports back onto the same entry. The officer exports the list searched
-    # on the contract: an officer's import writes every row of its file (status « Validée »: the
-    # importing officer becomes the reviewer), so the whole table's file would touch the neighbour.
-    searched = _export(
-        officer_client,
-        "indicators_progressentry",
-        "ProgressEntryExportResource",
-        PROGRESS_COLUMNS,
-        query="?q=COTTRI-2021-CALAISIS",
-    )
-    assert _csv_rows(searched) == _csv_rows(response)[:2]
+    # The whole exported file imports back and changes nothing: no entry created, no new version,
+    # reviewer or history for ours, the neighbour's untouched (an export sent back as it was).
+    before = ProgressEntry.objects.values().get(pk=entry.pk)
+    history = ProgressEntry.history.count()
     preview = officer_client.post(
         reverse("admin:indicators_progressentry_import"),
         {
             "format": CSV,
             "resource": "0",
-            "import_file": SimpleUploadedFile("export.csv", searched.content),
+            "import_file": SimpleUploadedFile("export.csv", response.content),
         },
     )
     form = preview.context["confirm_form"]
@@ -236,10 +229,11 @@ def test_progress_entries_export_and_import_back(officer_client, neighbour):
         reverse("admin:indicators_progressentry_process_import"),
         {name: form.initial[name] for name in form.fields},
     )
-    entry.refresh_from_db()
     assert ProgressEntry.objects.for_contract(contract).get() == entry
-    assert (entry.value, entry.comment) == (Decimal("1500.25"), "+ Bilan, 2021")
-    assert ProgressEntry.objects.count() == 1 + len(neighbour.entries)  # nothing created
+    assert ProgressEntry.objects.values().get(pk=entry.pk) == before
+    assert (before["value"], before["comment"]) == (Decimal("1500.25"), "+ Bilan, 2021")
+    assert ProgressEntry.objects.count() == 1 + len(neighbour.entries)
+    assert ProgressEntry.history.count() == history
     neighbour.assert_unchanged()
 
 

@@ -362,3 +362,43 @@ def test_the_import_and_export_pages_open(officer_client):
     assert officer_client.get(IMPORT_URL).status_code == 200
     export = officer_client.get(reverse("admin:indicators_progressentry_export"))
     assert export.status_code == 200
+
+
+def test_an_officer_s_file_imported_again_leaves_its_unchanged_rows_alone(
+    officer, stranger, calaisis, neighbour
+):
+    """An export sent back: identical rows keep their version, reviewer and history."""
+    renovations, conseils = calaisis
+    reviewed = datetime.datetime(2022, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    kept = ProgressEntryFactory(
+        indicator=renovations,
+        value=Decimal("420"),
+        comment="=Bilan",
+        status=EntryStatus.VALIDATED,
+        reviewer=stranger,
+        reviewed_at=reviewed,
+    )
+    corrected = ProgressEntryFactory(indicator=conseils, value=Decimal("10"))
+    submitted = ProgressEntryFactory(
+        indicator=conseils, date=datetime.date(2022, 6, 30), status=EntryStatus.SUBMITTED
+    )
+    before = ProgressEntry.objects.values().get(pk=kept.pk)
+    history = kept.history.count()
+    content = (
+        b"contract;objective;indicator;date;value;comment;status\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420,00;'=Bilan;valid\xc3\xa9e\n"
+        b"COTTRI-2021-CALAISIS;O1;conseils;31/12/2021;12;;\n"
+        + f"COTTRI-2021-CALAISIS;O1;conseils;30/06/2022;{submitted.value};;\n".encode()
+        + b"VOISIN-1;V1;voisin;28/03/2022;3,75;;\n"  # the neighbour's validated entry, as it is
+    )
+
+    result = progress_import(content=content, filename="avancement.csv", by=officer)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 2, 2)
+    assert ProgressEntry.objects.values().get(pk=kept.pk) == before
+    assert kept.history.count() == history
+    corrected.refresh_from_db()
+    assert (corrected.value, corrected.reviewer) == (Decimal("12"), officer)
+    submitted.refresh_from_db()  # the same value, another status: validated by the officer
+    assert (submitted.status, submitted.reviewer) == (EntryStatus.VALIDATED, officer)
+    neighbour.assert_unchanged()
