@@ -88,7 +88,7 @@ LOCKED = {
 class ImportResult:
     created: int = 0
     updated: int = 0
-    unchanged: int = 0  # a chef de projet's rows identical to an entry under review
+    unchanged: int = 0  # rows identical to their entry (a file imported again): left alone
     contract_ids: set[int] = field(default_factory=set)
     rows: list[PlannedRow] = field(default_factory=list)
 
@@ -109,8 +109,10 @@ def progress_import(
     submitted for validation, entries under review or validated cannot change.
     Without a ``status``, an officer's rows are validated and a chef de projet's submitted.
     An existing entry of the same indicator and date is updated in place (its history keeps the old
-    value); otherwise a new entry is created. ``dry_run`` writes in a transaction rolled back at
-    the end, so that what the database would refuse is reported too.
+    value); otherwise a new entry is created. An officer's row identical to its entry (value,
+    comment and status: an export imported back) is left alone: no new version, reviewer or
+    history. ``dry_run`` writes in a transaction rolled back at the end, so that what the
+    database would refuse is reported too.
     """
     header, rows = read_rows(content=content, filename=filename)
     _check_header(header)
@@ -214,6 +216,14 @@ def _plan(rows: list[Row], *, by, officer: bool, allowed: set[int] | None) -> Im
                 result.unchanged += 1  # the same file imported again: nothing to do
                 continue
             errors.add(RowError(row.line, "value", LOCKED[entry.status]))
+            continue
+        if (
+            entry is not None
+            and officer
+            and (entry.value, entry.comment, entry.status)
+            == (value, restore(row.cells.get("comment", "")), status)
+        ):
+            result.unchanged += 1  # an export imported back: this row is already so
             continue
         if locked is not None:
             # The existing entry (same indicator, same date) is covered by the same check.

@@ -29,7 +29,9 @@ def _messages(response):
     return [str(m) for m in response.context["messages"]]
 
 
-def test_a_transition_action_moves_the_contract_and_logs_who_did_it(officer_client, officer):
+def test_a_transition_action_moves_the_contract_and_logs_who_did_it(
+    officer_client, officer, neighbour
+):
     contract = ContractFactory(status=ContractStatus.DRAFT)
 
     response = _act(officer_client, "set_status_signed", contract)
@@ -45,9 +47,10 @@ def test_a_transition_action_moves_the_contract_and_logs_who_did_it(officer_clie
     )
     assert _messages(response) == [f"Passé au statut « Signé » : {contract.reference}."]
     assert contract.history.latest("history_date").history_user == officer
+    neighbour.assert_unchanged()  # the action moved the selected contract only
 
 
-def test_a_forbidden_transition_shows_an_error_and_changes_nothing(officer_client):
+def test_a_forbidden_transition_shows_an_error_and_changes_nothing(officer_client, neighbour):
     closed = ContractFactory(status=ContractStatus.CLOSED, reference="COT-CLOS")
     draft = ContractFactory(status=ContractStatus.DRAFT, reference="COT-BROUILLON")
 
@@ -63,17 +66,20 @@ def test_a_forbidden_transition_shows_an_error_and_changes_nothing(officer_clien
     draft.refresh_from_db()
     assert (closed.status, draft.status) == (ContractStatus.CLOSED, ContractStatus.DRAFT)
     assert not ContractTransition.objects.exists()
+    neighbour.assert_unchanged()
 
 
-def test_the_list_shows_the_number_of_objectives(officer_client):
+def test_the_list_shows_the_number_of_objectives(officer_client, neighbour):
     contract = ContractFactory(reference="COT-TROIS")
     ObjectiveFactory.create_batch(3, contract=contract)
 
     response = officer_client.get(CHANGELIST)
 
-    row = next(r for r in response.context["cl"].result_list if r.pk == contract.pk)
-    assert row._objective_count == 3
+    counts = {r.pk: r._objective_count for r in response.context["cl"].result_list}
+    # Officers list every contract: the neighbour's, with its one objective, too.
+    assert counts == {contract.pk: 3, neighbour.contract.pk: 1}
     assert "COT-TROIS" in response.content.decode()
+    assert "VOISIN-1" in response.content.decode()
 
 
 def test_the_status_cannot_be_typed_on_the_contract_page(officer_client):
@@ -82,7 +88,7 @@ def test_the_status_cannot_be_typed_on_the_contract_page(officer_client):
     assert "status" not in response.context["adminform"].form.fields
 
 
-def test_the_contract_page_shows_the_bonus_cap_and_the_funding_totals(officer_client):
+def test_the_contract_page_shows_the_bonus_cap_and_the_funding_totals(officer_client, neighbour):
     contract = ContractFactory(population=152_371, bonus_per_inhabitant=Decimal("1.00"))
     TrancheFactory(
         contract=contract, year=1, funder_id="ADEME", planned_amount=Decimal("270000.00")
@@ -102,6 +108,7 @@ def test_the_contract_page_shows_the_bonus_cap_and_the_funding_totals(officer_cl
     assert "152\u202f371\u00a0€ (population × montant par habitant" in page
     assert "<tr><th>Total prévu</th><td>422\u202f371\u00a0€</td></tr>" in page
     assert "<tr><th>Année 3</th><td>152\u202f371\u00a0€</td></tr>" in page
+    neighbour.assert_absent(page)  # its bonus tranche is not in this contract's totals
 
 
 def test_a_contract_without_population_has_an_unknown_cap(officer_client):
@@ -112,7 +119,7 @@ def test_a_contract_without_population_has_an_unknown_cap(officer_client):
     )
 
 
-def test_each_objective_on_the_contract_page_links_to_its_own_page(officer_client):
+def test_each_objective_on_the_contract_page_links_to_its_own_page(officer_client, neighbour):
     contract = ContractFactory()
     objective = ObjectiveFactory(contract=contract)
 
@@ -120,9 +127,12 @@ def test_each_objective_on_the_contract_page_links_to_its_own_page(officer_clien
 
     link = reverse("admin:indicators_objective_change", args=[objective.pk])
     assert f'href="{link}"' in response.content.decode()
+    neighbour.assert_absent(response.content)  # the contract's own objectives only
 
 
-def test_objectives_of_a_contract_pick_only_their_programme_incontournables(officer_client):
+def test_objectives_of_a_contract_pick_only_their_programme_incontournables(
+    officer_client, neighbour
+):
     contract = ContractFactory()
     objective = ObjectiveFactory(contract=contract)  # under an incontournable of its programme
     other = IncontournableFactory(title="Incontournable d'un autre référentiel")
@@ -133,3 +143,4 @@ def test_objectives_of_a_contract_pick_only_their_programme_incontournables(offi
     choices = [value for value, _ in field.choices if value]
     assert objective.incontournable_id in choices
     assert other.pk not in choices
+    assert neighbour.objective.incontournable_id not in choices  # the neighbour's referential

@@ -88,8 +88,11 @@ def test_formulas_are_neutralised_in_the_objectives_and_contracts_exports(
     )
 
     assert objectives[0][:3] == ["Contrat", "Objectif", "Intitulé"]
+    # Officers export every contract: the neighbour's objective and contract come after ours.
+    assert [row[0] for row in objectives[1:]] == ["COT-FORMULES", "VOISIN-1"]
     assert objectives[1][2] == "'=1+1"
-    (contract,) = contracts[1:]
+    assert [row[0] for row in contracts[1:]] == ["COT-FORMULES", "VOISIN-1"]
+    contract = contracts[1]
     assert contracts[0][6] == "Structure porteuse"
     assert contract[6] == "'@SUM(A1)"
     assert contract[2] == "'-2+3"
@@ -180,10 +183,11 @@ def test_officers_may_untick_columns(officer_client, formulas):
     assert _csv_rows(response) == [
         ["Référence", "Structure porteuse"],
         ["COT-FORMULES", "'@SUM(A1)"],
+        ["VOISIN-1", "Structure porteuse de test"],  # officers export every contract
     ]
 
 
-def test_progress_entries_export_and_import_back(officer_client):
+def test_progress_entries_export_and_import_back(officer_client, neighbour):
     contract = ContractFactory(reference="COTTRI-2021-CALAISIS")
     indicator = IndicatorFactory(
         objective=ObjectiveFactory(contract=contract, code="O1"), code="renovations"
@@ -202,8 +206,16 @@ def test_progress_entries_export_and_import_back(officer_client):
         ["Contrat", "Objectif", "Indicateur", "Date", "Valeur", "Commentaire", "Statut"],
         ["COTTRI-2021-CALAISIS", "O1", "renovations", "31/12/2021", "1500,25", "'+ Bilan, 2021"]
         + ["Validée"],
+        # Officers export every contract's entries: the neighbour's four, in every status.
+        ["VOISIN-1", "V1", "voisin", "28/01/2022", "1,25", "", "Brouillon"],
+        ["VOISIN-1", "V1", "voisin", "28/02/2022", "2,5", "", "Soumise"],
+        ["VOISIN-1", "V1", "voisin", "28/03/2022", "3,75", "", "Validée"],
+        ["VOISIN-1", "V1", "voisin", "28/04/2022", "5", "", "Renvoyée"],
     ]
-    # The exported file imports back onto the same entry.
+    # The whole exported file imports back and changes nothing: no entry created, no new version,
+    # reviewer or history for ours, the neighbour's untouched (an export sent back as it was).
+    before = ProgressEntry.objects.values().get(pk=entry.pk)
+    history = ProgressEntry.history.count()
     preview = officer_client.post(
         reverse("admin:indicators_progressentry_import"),
         {
@@ -217,9 +229,12 @@ def test_progress_entries_export_and_import_back(officer_client):
         reverse("admin:indicators_progressentry_process_import"),
         {name: form.initial[name] for name in form.fields},
     )
-    entry.refresh_from_db()
-    assert ProgressEntry.objects.get() == entry
-    assert (entry.value, entry.comment) == (Decimal("1500.25"), "+ Bilan, 2021")
+    assert ProgressEntry.objects.for_contract(contract).get() == entry
+    assert ProgressEntry.objects.values().get(pk=entry.pk) == before
+    assert (before["value"], before["comment"]) == (Decimal("1500.25"), "+ Bilan, 2021")
+    assert ProgressEntry.objects.count() == 1 + len(neighbour.entries)
+    assert ProgressEntry.history.count() == history
+    neighbour.assert_unchanged()
 
 
 def test_evaluations_export_as_xlsx_with_numbers_and_dates(officer_client, officer):
@@ -270,4 +285,8 @@ def test_territories_export_through_the_same_writer(officer_client):
         },
     )
 
-    assert _csv_rows(response) == [["code", "name"], ["62", "'+Pas-de-Calais"]]
+    assert _csv_rows(response) == [
+        ["code", "name"],
+        ["62", "'+Pas-de-Calais"],
+        ["999999999", "Territoire voisin"],  # officers export every territory
+    ]

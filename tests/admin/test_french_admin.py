@@ -38,6 +38,7 @@ def test_entries_show_their_values_the_french_way(officer_client, value, shown, 
 
     listed = changelist.content.decode()
     assert f'<td class="field-value">{shown}</td>' in listed
+    assert '<td class="field-value">3,75</td>' in listed  # officers list every contract's entries
     assert ".0000" not in listed and ",0000" not in listed
     form = change.content.decode()
     assert f'name="value" value="{typed}"' in form
@@ -46,7 +47,7 @@ def test_entries_show_their_values_the_french_way(officer_client, value, shown, 
 
 
 @pytest.mark.parametrize("typed", ["1 500,5", "1\u00a0500,5", f"1{NNBSP}500,5", "1500.5"])
-def test_the_admin_form_reads_french_numbers(officer_client, typed):
+def test_the_admin_form_reads_french_numbers(officer_client, typed, neighbour):
     entry = ProgressEntryFactory(value=Decimal("10"), status=EntryStatus.DRAFT)
     url = reverse("admin:indicators_progressentry_change", args=[entry.pk])
     data = {
@@ -65,7 +66,9 @@ def test_the_admin_form_reads_french_numbers(officer_client, typed):
     response = officer_client.post(url, data)
 
     assert response.status_code == 302, response.context["adminform"].form.errors
-    assert ProgressEntry.objects.get().value == Decimal("1500.5")
+    entry.refresh_from_db()
+    assert entry.value == Decimal("1500.5")
+    neighbour.assert_unchanged()  # the form saved this entry only
 
 
 def test_indicator_targets_show_no_trailing_zeros_in_the_objective_inline(officer_client):

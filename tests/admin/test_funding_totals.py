@@ -67,7 +67,7 @@ def test_a_bonus_without_population_is_unknown_not_zero():
     assert totals.planned == Decimal("270000.00")
 
 
-def test_totals_across_contracts_per_funder_and_per_year_in_one_query():
+def test_totals_across_contracts_per_funder_and_per_year_in_one_query(neighbour):
     first = _calaisis()
     second = ContractFactory(population=10_000)
     TrancheFactory(contract=second, year=2, funder_id="REGION", planned_amount=Decimal("50000.00"))
@@ -77,23 +77,26 @@ def test_totals_across_contracts_per_funder_and_per_year_in_one_query():
         summary = funding_totals()
 
     assert len(context.captured_queries) == 1
-    assert summary.total.planned == Decimal("472371.00")
+    # Every contract counts, the neighbour's too: its bonus is decided at 100 000 € (ADEME, year 3).
+    assert summary.by_contract[neighbour.contract.pk].planned == Decimal("100000.00")
+    assert summary.total.planned == Decimal("472371.00") + Decimal("100000.00")
     assert summary.total.by_funder == {
-        "ADEME": Decimal("422371.00"),
+        "ADEME": Decimal("422371.00") + Decimal("100000.00"),
         "REGION": Decimal("50000.00"),
     }
     assert list(summary.total.by_funder) == ["ADEME", "REGION"]
     assert summary.total.by_year == {
         1: Decimal("270000.00"),
         2: Decimal("50000.00"),
-        3: Decimal("152371.00"),
+        3: Decimal("152371.00") + Decimal("100000.00"),
     }
     assert summary.by_contract[second.pk].planned == Decimal("50000.00")
     assert funding_totals(contracts=[first]).total.planned == Decimal("422371.00")
 
 
-def test_the_tranche_list_shows_an_undecided_bonus_at_the_cap(officer_client):
+def test_the_tranche_list_shows_an_undecided_bonus_at_the_cap(officer_client, neighbour):
     _calaisis()
     page = officer_client.get(reverse("admin:funding_tranche_changelist")).content.decode()
     assert "152\u202f371\u00a0€ (plafond du bonus, non encore décidé)" in page
     assert "270\u202f000\u00a0€" in page
+    assert "Bonus du voisin" in page  # officers list every contract's tranches

@@ -34,7 +34,7 @@ def _version(client, obj, version):
     return client.get(url)
 
 
-def test_an_entry_moved_off_a_deleted_indicator_keeps_a_readable_history(officer_client):
+def test_an_entry_moved_off_a_deleted_indicator_keeps_a_readable_history(officer_client, neighbour):
     entry = ProgressEntryFactory(value=Decimal("12.5"))
     old = entry.indicator
     old_pk = old.pk
@@ -49,6 +49,7 @@ def test_an_entry_moved_off_a_deleted_indicator_keeps_a_readable_history(officer
     page = response.content.decode()
     assert f"indicateur supprimé (n° {old_pk})" in page
     assert "12,5" in page and "12.5000" not in page
+    neighbour.assert_absent(page)  # this entry's history only
     oldest = entry.history.earliest("history_date")
     assert _version(officer_client, entry, oldest).status_code == 200
 
@@ -66,7 +67,9 @@ def test_an_entry_moved_off_a_deleted_indicator_keeps_a_readable_history(officer
     ],
     ids=lambda v: v if isinstance(v, str) else "",
 )
-def test_every_model_with_history_survives_a_deleted_related_row(officer_client, make, field):
+def test_every_model_with_history_survives_a_deleted_related_row(
+    officer_client, neighbour, make, field
+):
     obj = make()
     model = type(obj)
     fk = model._meta.get_field(field)
@@ -80,11 +83,12 @@ def test_every_model_with_history_survives_a_deleted_related_row(officer_client,
     assert response.status_code == 200
     assert f"{fk.verbose_name} supprimé" in response.content.decode()
     assert f"(n° {missing})" in response.content.decode()
+    neighbour.assert_absent(response.content)
     oldest = obj.history.earliest("history_date")
     assert _version(officer_client, obj, oldest).status_code == 200
 
 
-def test_history_lists_local_times_status_labels_and_no_none(officer_client, officer):
+def test_history_lists_local_times_status_labels_and_no_none(officer_client, officer, neighbour):
     entry = ProgressEntryFactory(status=EntryStatus.DRAFT, value=Decimal("10"))
     record = entry.history.get()
     # 23:03 UTC on 29/11 is 00:03 in Paris on 30/11.
@@ -107,9 +111,10 @@ def test_history_lists_local_times_status_labels_and_no_none(officer_client, off
     assert "+00:00" not in page
     assert "1\u202f500,5" in page
     assert "Date et heure" in page and "Modifications" in page
+    neighbour.assert_absent(page)
 
 
-def test_contract_history_is_french(officer_client):
+def test_contract_history_is_french(officer_client, neighbour):
     contract = ContractFactory(population=152371, population_vintage=2021)
     contract.population = 157976
     contract.save()
@@ -118,3 +123,4 @@ def test_contract_history_is_french(officer_client):
 
     assert "152\u202f371" in page and "157\u202f976" in page
     assert "None" not in page
+    neighbour.assert_absent(page)

@@ -63,10 +63,13 @@ def test_a_bad_territory_row_saves_nothing(officer_client):
     page = preview.content.decode()
     assert "ligne 3 : kind : valeur inconnue « canton »" in page
     assert "ligne 4 : population : nombre invalide « beaucoup »" in page
-    assert not Territory.objects.exists()
+    # Only the neighbour's territory.
+    assert list(Territory.objects.values_list("code", flat=True)) == ["999999999"]
 
 
-def test_objectives_are_filed_under_the_programme_incontournables(officer_client, officer):
+def test_objectives_are_filed_under_the_programme_incontournables(
+    officer_client, officer, neighbour
+):
     contract = ContractFactory(reference="COT-TEST")
     referential = contract.programme.referential
     IncontournableFactory(referential=referential, group__referential=referential, number=7)
@@ -82,9 +85,11 @@ def test_objectives_are_filed_under_the_programme_incontournables(officer_client
     assert objective.priority is True
     assert objective.incontournable.number == 7
     assert objective.history.get().history_user == officer
+    assert Objective.objects.count() == 2  # ours and the neighbour's
+    neighbour.assert_unchanged()  # a file naming one contract writes in that contract only
 
 
-def test_an_objective_under_an_unknown_incontournable_is_refused(officer_client):
+def test_an_objective_under_an_unknown_incontournable_is_refused(officer_client, neighbour):
     ContractFactory(reference="COT-TEST")
     content = (
         b"contract;code;incontournable;title\nCOT-TEST;O1;99;Objectif\nCOT-AUTRE;O2;1;Objectif\n"
@@ -96,7 +101,9 @@ def test_an_objective_under_an_unknown_incontournable_is_refused(officer_client)
     page = preview.content.decode()
     assert "ligne 2 : incontournable : incontournable « 99 » absent du référentiel" in page
     assert "ligne 3 : contract : contrat « COT-AUTRE » introuvable" in page
-    assert not Objective.objects.exists()
+    assert not Objective.objects.filter(contract__reference="COT-TEST").exists()
+    assert Objective.objects.count() == 1  # the neighbour's
+    neighbour.assert_unchanged()
 
 
 @pytest.mark.parametrize(
@@ -111,4 +118,5 @@ def test_an_unknown_column_is_refused_rather_than_ignored(officer_client):
     preview, final = _import(officer_client, Territory, b"code;nom\n62;Pas-de-Calais\n")
     assert final is None
     assert "colonne(s) inconnue(s) : nom" in preview.content.decode()
-    assert not Territory.objects.exists()
+    # Only the neighbour's territory.
+    assert list(Territory.objects.values_list("code", flat=True)) == ["999999999"]

@@ -42,6 +42,13 @@ def calaisis():
     return renovations, conseils
 
 
+def _ours():
+    """The Calaisis' entries: the neighbour's contract has its own (tests/neighbour.py)."""
+    return ProgressEntry.objects.filter(
+        indicator__objective__contract__reference="COTTRI-2021-CALAISIS"
+    )
+
+
 def _upload(client, content: bytes, name="avancement.csv", file_format=CSV):
     return client.post(
         IMPORT_URL,
@@ -110,7 +117,7 @@ def test_a_bad_file_gives_the_same_french_lines_in_the_admin_as_in_the_service(
     shown = [line.split("</li>")[0] for line in shown if "</li>" in line]
     for line in expected:
         assert line in shown, (line, shown)
-    assert ProgressEntry.objects.count() == 0
+    assert _ours().count() == 0
     assert ProgressEntry.history.count() == 0
 
 
@@ -134,7 +141,9 @@ def test_every_bad_row_is_named_with_its_line_column_and_reason(calaisis):
     ]
 
 
-def test_a_good_file_creates_entries_with_history_by_the_officer(officer_client, officer, calaisis):
+def test_a_good_file_creates_entries_with_history_by_the_officer(
+    officer_client, officer, calaisis, neighbour
+):
     renovations, conseils = calaisis
     content = (
         "contract;objective;indicator;date;value;comment;status\n"
@@ -146,7 +155,7 @@ def test_a_good_file_creates_entries_with_history_by_the_officer(officer_client,
     assert preview.status_code == 200
     page = preview.content.decode()
     assert "COTTRI-2021-CALAISIS" in page and "420,5" in page  # the preview table
-    assert ProgressEntry.objects.count() == 0  # the preview saves nothing
+    assert _ours().count() == 0  # the preview saves nothing
     assert ProgressEntry.history.count() == 0
     response = _confirm(officer_client, preview)
 
@@ -166,10 +175,12 @@ def test_a_good_file_creates_entries_with_history_by_the_officer(officer_client,
         (officer, "Import de fichier")
     }
     assert EntryTransition.objects.filter(by=officer, from_status="").count() == 2
+    neighbour.assert_absent(page)
+    neighbour.assert_unchanged()  # a file naming one contract writes in that contract only
 
 
 def test_a_row_for_an_existing_date_corrects_the_entry_and_keeps_the_old_value(
-    officer_client, officer, calaisis
+    officer_client, officer, calaisis, neighbour
 ):
     renovations, _ = calaisis
     entry = ProgressEntryFactory(
@@ -186,12 +197,13 @@ def test_a_row_for_an_existing_date_corrects_the_entry_and_keeps_the_old_value(
 
     entry.refresh_from_db()
     assert entry.value == Decimal("420")
-    assert ProgressEntry.objects.count() == 1
+    assert _ours().count() == 1
     assert [h.value for h in entry.history.order_by("history_date")] == [
         Decimal("400"),
         Decimal("420"),
     ]
     assert entry.history.latest("history_date").history_user == officer
+    neighbour.assert_unchanged()
 
 
 def test_a_bad_last_row_at_the_confirmation_step_saves_nothing(officer_client, calaisis):
@@ -219,7 +231,7 @@ def test_a_bad_last_row_at_the_confirmation_step_saves_nothing(officer_client, c
     page = response.content.decode()
     assert "Import annulé : aucune ligne n&#x27;a été enregistrée." in page
     assert "ligne 13 : valeur : nombre invalide « douze »" in page
-    assert ProgressEntry.objects.count() == 0
+    assert _ours().count() == 0
     assert ProgressEntry.history.count() == 0
     assert EntryTransition.objects.count() == 0
 
@@ -256,7 +268,7 @@ def test_the_confirmation_saves_nothing_when_the_data_changed_meanwhile(officer_
     page = response.content.decode()
     assert "Import annulé : aucune ligne n&#x27;a été enregistrée." in page
     assert "ligne 3 : indicateur : indicateur « conseils » inconnu" in page
-    assert ProgressEntry.objects.count() == 0
+    assert _ours().count() == 0
 
 
 def test_an_xlsx_file_with_number_and_date_cells_is_imported(officer_client, calaisis):
@@ -303,7 +315,7 @@ def test_the_upload_door_refuses_files_before_storing_them(
     assert message in response.content.decode()
     assert response.context.get("confirm_form") is None
     assert response.context.get("result") is None  # never handed to a parser
-    assert ProgressEntry.objects.count() == 0
+    assert _ours().count() == 0
 
 
 def test_the_admin_and_the_service_refuse_a_damaged_workbook_alike(officer_client, calaisis):
@@ -328,7 +340,7 @@ def test_an_officer_who_may_only_read_entries_cannot_import(client, officer):
 
 
 def test_staff_outside_the_officers_group_import_with_a_chef_de_projet_s_rights(
-    client, officer, calaisis
+    client, officer, calaisis, neighbour
 ):
     officer.groups.clear()
     officer.user_permissions.set(
@@ -342,10 +354,51 @@ def test_staff_outside_the_officers_group_import_with_a_chef_de_projet_s_rights(
     page = _upload(client, content).content.decode()
 
     assert "ligne 2 : contrat : contrat inconnu « COTTRI-2021-CALAISIS »" in page
-    assert ProgressEntry.objects.count() == 0
+    assert _ours().count() == 0
+    neighbour.assert_absent(page)  # no other contract named, nor the neighbour's
 
 
 def test_the_import_and_export_pages_open(officer_client):
     assert officer_client.get(IMPORT_URL).status_code == 200
     export = officer_client.get(reverse("admin:indicators_progressentry_export"))
     assert export.status_code == 200
+
+
+def test_an_officer_s_file_imported_again_leaves_its_unchanged_rows_alone(
+    officer, stranger, calaisis, neighbour
+):
+    """An export sent back: identical rows keep their version, reviewer and history."""
+    renovations, conseils = calaisis
+    reviewed = datetime.datetime(2022, 1, 5, 9, 0, tzinfo=datetime.UTC)
+    kept = ProgressEntryFactory(
+        indicator=renovations,
+        value=Decimal("420"),
+        comment="=Bilan",
+        status=EntryStatus.VALIDATED,
+        reviewer=stranger,
+        reviewed_at=reviewed,
+    )
+    corrected = ProgressEntryFactory(indicator=conseils, value=Decimal("10"))
+    submitted = ProgressEntryFactory(
+        indicator=conseils, date=datetime.date(2022, 6, 30), status=EntryStatus.SUBMITTED
+    )
+    before = ProgressEntry.objects.values().get(pk=kept.pk)
+    history = kept.history.count()
+    content = (
+        b"contract;objective;indicator;date;value;comment;status\n"
+        b"COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420,00;'=Bilan;valid\xc3\xa9e\n"
+        b"COTTRI-2021-CALAISIS;O1;conseils;31/12/2021;12;;\n"
+        + f"COTTRI-2021-CALAISIS;O1;conseils;30/06/2022;{submitted.value};;\n".encode()
+        + b"VOISIN-1;V1;voisin;28/03/2022;3,75;;\n"  # the neighbour's validated entry, as it is
+    )
+
+    result = progress_import(content=content, filename="avancement.csv", by=officer)
+
+    assert (result.created, result.updated, result.unchanged) == (0, 2, 2)
+    assert ProgressEntry.objects.values().get(pk=kept.pk) == before
+    assert kept.history.count() == history
+    corrected.refresh_from_db()
+    assert (corrected.value, corrected.reviewer) == (Decimal("12"), officer)
+    submitted.refresh_from_db()  # the same value, another status: validated by the officer
+    assert (submitted.status, submitted.reviewer) == (EntryStatus.VALIDATED, officer)
+    neighbour.assert_unchanged()

@@ -42,11 +42,28 @@ def test_models_with_history_show_the_history_view():
         assert isinstance(admin.site.get_model_admin(model), SimpleHistoryAdmin), model
 
 
+def _neighbour_rows(neighbour) -> dict:
+    contract = neighbour.contract
+    return {
+        type(contract.territory): [contract.territory_id],
+        type(contract): [contract.pk],
+        type(neighbour.objective): [neighbour.objective.pk],
+        type(neighbour.indicator): [neighbour.indicator.pk],
+        type(neighbour.entries[next(iter(neighbour.entries))]): [
+            entry.pk for entry in neighbour.entries.values()
+        ],
+        contract.tranches.model: list(contract.tranches.values_list("pk", flat=True)),
+    }
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("model", _models(), ids=lambda m: m.__name__)
-def test_officer_opens_the_list_and_the_add_page(officer_client, officer, model):
+def test_officer_opens_the_list_and_the_add_page(officer_client, officer, neighbour, model):
     response = officer_client.get(_url(model, "changelist"))
     assert response.status_code == 200
+    # Officers list every territory's rows: the neighbour's are there.
+    listed = {row.pk for row in response.context["cl"].result_list}
+    assert set(_neighbour_rows(neighbour).get(model, ())) <= listed
     model_admin = admin.site.get_model_admin(model)
     request = response.wsgi_request
     if model_admin.has_add_permission(request):

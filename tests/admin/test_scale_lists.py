@@ -25,23 +25,28 @@ def _rows(response):
 
 
 @pytest.mark.django_db
-def test_indicator_list_counts_the_entries_of_its_page_rows(officer_client):
+def test_indicator_list_counts_the_entries_of_its_page_rows(officer_client, neighbour):
     busy, idle = IndicatorFactory(label="Très suivi"), IndicatorFactory(label="Pas suivi")
     for month in (1, 2, 3):
         ProgressEntryFactory(indicator=busy, date=datetime.date(2022, month, 1))
     response = officer_client.get(reverse("admin:indicators_indicator_changelist"))
     counts = {obj.pk: obj._entry_count for obj in _rows(response)}
-    assert counts == {busy.pk: 3, idle.pk: 0}
+    # Officers list every contract's indicators: the neighbour's has its four entries.
+    assert counts == {busy.pk: 3, idle.pk: 0, neighbour.indicator.pk: len(neighbour.entries)}
     assert "Très suivi" in response.text
 
 
 @pytest.mark.django_db
-def test_objective_list_counts_the_indicators_of_its_page_rows(officer_client):
+def test_objective_list_counts_the_indicators_of_its_page_rows(officer_client, neighbour):
     objective = ObjectiveFactory()
     IndicatorFactory.create_batch(2, objective=objective)
     empty = ObjectiveFactory()
     response = officer_client.get(reverse("admin:indicators_objective_changelist"))
-    assert {o.pk: o._indicator_count for o in _rows(response)} == {objective.pk: 2, empty.pk: 0}
+    assert {o.pk: o._indicator_count for o in _rows(response)} == {
+        objective.pk: 2,
+        empty.pk: 0,
+        neighbour.objective.pk: 1,  # officers list every contract's objectives
+    }
 
 
 @pytest.fixture
@@ -81,30 +86,33 @@ def test_entry_search_reads_references_codes_and_labels(officer_client, searchab
 
 
 @pytest.mark.django_db
-def test_entry_list_is_newest_first_without_date_hierarchy(officer_client):
+def test_entry_list_is_newest_first_without_date_hierarchy(officer_client, neighbour):
     entries = [ProgressEntryFactory() for _ in range(3)]
     response = officer_client.get(reverse("admin:indicators_progressentry_changelist"))
-    assert _rows(response) == entries[::-1]
+    # Newest first on the primary key: ours, then the neighbour's (written before), whatever
+    # their dates (the neighbour's are in 2022, ours in 2021).
+    assert _rows(response) == entries[::-1] + list(neighbour.entries.values())[::-1]
     assert response.context["cl"].date_hierarchy is None
     assert not response.context["cl"].show_full_result_count
 
 
 @pytest.mark.django_db
-def test_estimated_count_only_for_a_whole_large_postgresql_table(monkeypatch):
+def test_estimated_count_only_for_a_whole_large_postgresql_table(monkeypatch, neighbour):
     ProgressEntryFactory.create_batch(3)
     everything = ProgressEntry.objects.all()
+    rows = 3 + len(neighbour.entries)  # the whole table: ours and the neighbour's
     assert _estimated_rows(everything.filter(status=EntryStatus.VALIDATED)) is None
     if connection.vendor != "postgresql":
         assert _estimated_rows(everything) is None
-        assert EstimatedCountPaginator(everything, 10).count == 3
+        assert EstimatedCountPaginator(everything, 10).count == rows
         return
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE indicators_progressentry")
-    assert _estimated_rows(everything) == 3  # the statistics, fresh here
-    assert EstimatedCountPaginator(everything, 10).count == 3  # small: counted exactly
+    assert _estimated_rows(everything) == rows  # the statistics, fresh here
+    assert EstimatedCountPaginator(everything, 10).count == rows  # small: counted exactly
     monkeypatch.setattr("cotri.admin_scale.EXACT_COUNT_BELOW", 2)
     with CaptureQueriesContext(connection) as queries:
-        assert EstimatedCountPaginator(everything, 10).count == 3
+        assert EstimatedCountPaginator(everything, 10).count == rows
     assert "COUNT" not in queries[-1]["sql"].upper()
     assert EXACT_COUNT_BELOW >= 10_000
 
@@ -132,7 +140,7 @@ def _queue(client, **params):
 
 
 @pytest.mark.django_db
-def test_queue_is_paginated_with_constant_queries(client, officer):
+def test_queue_is_paginated_with_constant_queries(client, officer, neighbour):
     client.force_login(officer)
     indicator = IndicatorFactory()
     _submit(indicator, 10)
@@ -140,8 +148,9 @@ def test_queue_is_paginated_with_constant_queries(client, officer):
     _submit(IndicatorFactory(objective=ObjectiveFactory()), 95)
     response, many = _queue(client)
     assert many == few
-    assert "105 saisies soumises" in response.text and "page 1 sur 2" in response.text
+    # Officers review every contract's entries: the neighbour's submitted one is in the queue.
+    assert "106 saisies soumises" in response.text and "page 1 sur 2" in response.text
     assert response.text.count('name="entries"') == 100
     second, _ = _queue(client, page=2)
-    assert second.text.count('name="entries"') == 5
+    assert second.text.count('name="entries"') == 6
     assert "Page précédente" in second.text
