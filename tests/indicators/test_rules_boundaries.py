@@ -1,7 +1,7 @@
 """Boundaries of the pure rules that mutation testing found unpinned (see docs/mutation.md)."""
 
 import datetime
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 import pytest
 
@@ -162,6 +162,7 @@ def test_an_objective_projected_exactly_at_its_threshold_is_projected_met(level,
     (o1,) = result.objectives
     assert o1.projected_rate == D(level) * 2 / 100
     assert (o1.met, o1.projected_met) == (False, projected_met)
+    assert (result.as_of, result.status, result.eligible) == (as_of, "not_eligible", False)
 
 
 def test_rates_with_pending_count_submitted_values_and_the_objective_takes_the_lowest():
@@ -284,6 +285,44 @@ def test_all_or_nothing_pays_the_whole_cap_when_every_objective_passes_below_100
         end=END,
     )
     assert prorata.bonus_amount == D("800.00")
+
+
+def test_a_rate_is_never_rounded_above_its_exact_value():
+    # Two thirds, divided in 60 digits toward -inf: never 0.67 nor …667 (see indicators/rules).
+    rate = indicator_rate(spec(target=D("3")), D("2"))
+
+    assert rate == D("0." + "6" * 60)
+    with localcontext(prec=100):
+        assert rate * 3 < 2
+
+
+@pytest.mark.parametrize(
+    ("spec_kwargs", "message"),
+    [
+        (
+            {"kind": "milestone", "target": D("0")},
+            "O1 / ind : la cible d'un jalon doit être strictement positive",
+        ),
+        (
+            {"baseline": D("10"), "target": D("5")},
+            "O1 / ind : la cible d'un indicateur à la hausse est inférieure à la valeur de "
+            "référence",
+        ),
+        (
+            {"direction": "decrease", "baseline": D("5"), "target": D("10")},
+            "O1 / ind : la cible d'un indicateur à la baisse est supérieure à la valeur de "
+            "référence",
+        ),
+    ],
+)
+def test_an_impossible_target_is_reported_in_full(spec_kwargs, message):
+    item = IndicatorInput(spec(**spec_kwargs), ())
+
+    result = evaluate(
+        [objective("O1", item)], rule(), population=1, as_of=DAY, start=START, end=END
+    )
+
+    assert [(e.path, e.message) for e in result.configuration_errors] == [("O1/ind", message)]
 
 
 # --- « Et si… » (indicators/rules/simulation.py) -------------------------------------------------
