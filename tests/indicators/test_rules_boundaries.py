@@ -347,6 +347,20 @@ def test_an_impossible_target_is_reported_in_full(spec_kwargs, message):
     assert [(e.path, e.message) for e in result.configuration_errors] == [("O1/ind", message)]
 
 
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: EntryValue(value=D("1"), date="2022-12-31", status="validated"),
+        lambda: EntryValue(value=D("1"), date=VALIDATED, status="validated"),
+        lambda: entries_for_level(spec(), D("1"), as_of=VALIDATED),
+    ],
+)
+def test_a_date_is_a_date_never_a_string_nor_a_datetime(build):
+    # A datetime is a date subclass that never compares with dates: refused up front.
+    with pytest.raises(TypeError, match="must be a date"):
+        build()
+
+
 # --- « Et si… » (indicators/rules/simulation.py) -------------------------------------------------
 
 
