@@ -296,11 +296,6 @@ def test_a_rate_is_never_rounded_above_its_exact_value():
         assert rate * 3 < 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="projected_rate extrapolates the rate already rounded toward -inf: 2/3 × 3/2 gives "
-    "0.99…95, not 1 (found by mutation testing, see docs/mutation.md)",
-)
 def test_a_pace_that_exactly_reaches_the_target_is_projected_at_100_percent():
     # 2 of 3 done after 2 of the 3 days: at this pace the target is reached on the last day.
     item = IndicatorInput(spec(target=D("3")), (value("2", on=datetime.date(2021, 1, 3)),))
