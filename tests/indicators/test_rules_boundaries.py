@@ -294,6 +294,14 @@ def test_a_rate_is_never_rounded_above_its_exact_value():
     assert rate == D("0." + "6" * 60)
     with localcontext(prec=100):
         assert rate * 3 < 2
+    # Projected over 4 days after 3: 8/9 from the level, at most the rounded rate × 4/3 without.
+    day = datetime.timedelta(days=1)
+    days = {"start": START, "as_of": START + 3 * day, "end": START + 4 * day}
+    from_level = projected_rate(spec(target=D("3")), rate, level=D("2"), **days)
+    carried_on = projected_rate(spec(target=D("3")), rate, **days)
+    with localcontext(prec=100):
+        assert from_level * 9 < 8
+        assert carried_on * 3 <= rate * 4
 
 
 def test_a_pace_that_exactly_reaches_the_target_is_projected_at_100_percent():
