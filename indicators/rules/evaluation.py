@@ -51,7 +51,7 @@ def _evaluate_indicator(
     if indicator_problem(spec) is None:
         rate = indicator_rate(spec, level)
         missing = indicator_missing(spec, level, threshold)
-        projected = projected_rate(spec, rate, as_of=as_of, start=start, end=end)
+        projected = projected_rate(spec, rate, as_of=as_of, start=start, end=end, level=level)
         with_pending = indicator_rate(spec, indicator_level_with_pending(spec, item.entries, as_of))
     return IndicatorResult(
         code=spec.code,

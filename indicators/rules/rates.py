@@ -114,16 +114,30 @@ def indicator_missing(spec: IndicatorSpec, level: Decimal, threshold: Decimal) -
 
 
 def projected_rate(
-    spec: IndicatorSpec, rate: Decimal, *, as_of: date, start: date, end: date
+    spec: IndicatorSpec,
+    rate: Decimal,
+    *,
+    as_of: date,
+    start: date,
+    end: date,
+    level: Decimal | None = None,
 ) -> Decimal:
     """Rate at ``end`` if progress since ``start`` goes on at the same pace (linear in days).
 
     Before start or from the end on, there is no pace to extrapolate: the current rate. A
-    milestone is done or not, so its projection is its current rate as well.
+    milestone is done or not, so its projection is its current rate as well. Given the ``level``
+    the rate comes from, the projection is one division of exact products: the rate is already
+    rounded toward -inf, and carrying it on would project a pace that exactly reaches the target
+    (2 of 3 after 2 days of 3) at 99.99…%, below a 100 % threshold.
     """
     rate = as_decimal(rate, "rate")
     as_of, start, end = (as_date(d, "date") for d in (as_of, start, end))
     if spec.kind is Kind.MILESTONE or not start < as_of < end:
         return rate
+    total, elapsed = (end - start).days, (as_of - start).days
+    if level is None:
+        with localcontext(CONTEXT):
+            return rate * total / elapsed
+    span, progress = _span_and_progress(spec, as_decimal(level, "level"))
     with localcontext(CONTEXT):
-        return rate * (end - start).days / (as_of - start).days
+        return max(ZERO, progress * total / (span * elapsed))
