@@ -13,6 +13,7 @@ from contracts.perms import (
     contracts_visible_to,
     is_officer,
 )
+from indicators.perms import contracts_editable_by
 from tests.espace.conftest import _member
 from tests.factories import ContractFactory
 
@@ -108,3 +109,17 @@ def test_a_member_of_two_territories_sees_both_and_reports_where_chef_only(
     assert list(contracts_reportable_by(user)) == [own]
     assert can_report_on_contract(user, own)
     assert not can_report_on_contract(user, neighbour.contract)
+
+
+def test_the_contracts_whose_progress_a_chef_may_enter_are_their_territorys(
+    django_user_model, officer, neighbour, own
+):
+    """The ids the import and the home page compare with a contract's id: chefs only."""
+    chef = _member(django_user_model, "chef-propre", own.territory, MembershipRole.PROJECT_LEAD)
+    reader = _member(django_user_model, "lecteur-propre", own.territory, MembershipRole.READER)
+
+    assert contracts_editable_by(chef) == {own.pk}
+    assert contracts_editable_by(neighbour.chef) == {neighbour.contract.pk}
+    assert contracts_editable_by(reader) == set()
+    assert contracts_editable_by(officer) == set()
+    assert contracts_editable_by(neighbour.inactive_chef) == set()
