@@ -1,9 +1,11 @@
-"""Who may do what on objectives, indicators and progress entries (the one place to ask).
+"""Who may see, report on and edit objectives, indicators and entries (the one place to ask).
 
 Officers are staff members of the "officers" group (or superusers); they validate or return
-submitted entries. Chefs de projet report progress on their territories' contracts through
-project memberships (contracts.perms); lecteurs only read. Views, admin querysets and the API
-call these functions rather than testing roles themselves.
+submitted entries. Whether one may review a given entry (an officer, a submitted entry, not their
+own) is decided with its reasons in ``indicators.services`` (``is_officer``, ``check_four_eyes``
+and the status transition checked by every review), not here. Chefs de projet report progress on
+their territories' contracts through project memberships (contracts.perms); lecteurs only read.
+Views, admin querysets and the API call these functions rather than testing roles themselves.
 """
 
 from contracts.models import ProjectMembership
@@ -24,7 +26,6 @@ __all__ = [
     "can_read_private_notes",
     "can_report_on_contract",
     "can_report_progress",
-    "can_validate_entry",
     "can_view_contract",
     "contracts_editable_by",
     "contracts_visible_to",
@@ -47,15 +48,6 @@ def can_report_progress(user, indicator) -> bool:
 def can_edit_entry(user, entry) -> bool:
     """Drafts and returned entries are editable by the territory's chefs; validated never are."""
     return entry.status in EDITABLE_STATUSES and can_report_progress(user, entry.indicator)
-
-
-def can_validate_entry(user, entry) -> bool:
-    """An officer, on a submitted entry someone else wrote (four eyes)."""
-    return (
-        is_officer(user)
-        and entry.status == EntryStatus.SUBMITTED
-        and (entry.author_id is None or entry.author_id != user.pk)
-    )
 
 
 def can_edit_workbook(user, objective) -> bool:

@@ -4,6 +4,8 @@ inactive or anonymous account, members only on their own territory (the neighbou
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
+from contracts.enums import MembershipRole
+from contracts.models import ProjectMembership
 from contracts.perms import (
     can_report_on_contract,
     can_view_contract,
@@ -11,6 +13,7 @@ from contracts.perms import (
     contracts_visible_to,
     is_officer,
 )
+from indicators.perms import contracts_editable_by
 from tests.espace.conftest import _member
 from tests.factories import ContractFactory
 
@@ -55,11 +58,22 @@ def test_an_inactive_superuser_is_no_officer(django_user_model):
     assert list(contracts_visible_to(user)) == []
 
 
-def test_anonymous_sees_nothing(neighbour):
-    assert not is_officer(AnonymousUser())
-    assert list(contracts_visible_to(AnonymousUser())) == []
-    assert list(contracts_reportable_by(AnonymousUser())) == []
-    assert not is_officer(None)
+@pytest.mark.parametrize("user", [AnonymousUser(), None], ids=["anonymous", "no-user"])
+def test_anonymous_or_no_user_sees_nothing(neighbour, user):
+    # None: no account at all (a task, the import command without --as); nothing, not a crash.
+    assert not is_officer(user)
+    assert list(contracts_visible_to(user)) == []
+    assert list(contracts_reportable_by(user)) == []
+    assert not can_view_contract(user, neighbour.contract)
+    assert not can_report_on_contract(user, neighbour.contract)
+
+
+def test_a_superuser_sees_every_contract_without_the_officers_group(superuser, neighbour, own):
+    assert not superuser.groups.exists()
+    assert is_officer(superuser)
+    assert set(contracts_visible_to(superuser)) == {own, neighbour.contract}
+    assert can_view_contract(superuser, neighbour.contract)
+    assert list(contracts_reportable_by(superuser)) == []
 
 
 def test_a_chef_sees_and_reports_on_their_territory_only(django_user_model, neighbour, own):
@@ -69,3 +83,43 @@ def test_a_chef_sees_and_reports_on_their_territory_only(django_user_model, neig
     assert list(contracts_reportable_by(chef)) == [own]
     assert not can_view_contract(chef, neighbour.contract)
     assert list(contracts_reportable_by(neighbour.chef)) == [neighbour.contract]
+
+
+def test_a_reader_sees_their_territory_but_reports_on_nothing(django_user_model, neighbour, own):
+    reader = _member(django_user_model, "lecteur-propre", own.territory, MembershipRole.READER)
+
+    assert list(contracts_visible_to(reader)) == [own]
+    assert can_view_contract(reader, own)
+    assert list(contracts_reportable_by(reader)) == []
+    assert not can_report_on_contract(reader, own)
+    assert not can_view_contract(reader, neighbour.contract)
+
+
+def test_a_member_of_two_territories_sees_both_and_reports_where_chef_only(
+    django_user_model, neighbour, own
+):
+    user = _member(
+        django_user_model, "double-casquette", own.territory, MembershipRole.PROJECT_LEAD
+    )
+    ProjectMembership.objects.create(
+        user=user, territory=neighbour.contract.territory, role=MembershipRole.READER
+    )
+
+    assert set(contracts_visible_to(user)) == {own, neighbour.contract}
+    assert list(contracts_reportable_by(user)) == [own]
+    assert can_report_on_contract(user, own)
+    assert not can_report_on_contract(user, neighbour.contract)
+
+
+def test_the_contracts_whose_progress_a_chef_may_enter_are_their_territorys(
+    django_user_model, officer, neighbour, own
+):
+    """The ids the import and the home page compare with a contract's id: chefs only."""
+    chef = _member(django_user_model, "chef-propre", own.territory, MembershipRole.PROJECT_LEAD)
+    reader = _member(django_user_model, "lecteur-propre", own.territory, MembershipRole.READER)
+
+    assert contracts_editable_by(chef) == {own.pk}
+    assert contracts_editable_by(neighbour.chef) == {neighbour.contract.pk}
+    assert contracts_editable_by(reader) == set()
+    assert contracts_editable_by(officer) == set()
+    assert contracts_editable_by(neighbour.inactive_chef) == set()

@@ -4,13 +4,17 @@ the evidence list of the entry's form."""
 import os
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils.timezone import localtime
 
+from contracts.enums import MembershipRole
+from contracts.models import ProjectMembership
 from cotri.templatetags.french import date_fr
 from indicators.enums import EntryStatus
 from indicators.models import Evidence, ProgressEntry
+from indicators.perms import can_read_private_notes
 from indicators.services import entry_validate
 
 pytestmark = pytest.mark.django_db
@@ -69,6 +73,33 @@ def test_officers_read_the_comment_never_the_private_note(client, officer, super
             assert status == 200, url
             assert PRIVATE not in text, (user, url)
     assert COMMENT in _page(client, officer, pages[1])[1]
+
+
+def test_an_officer_who_is_chef_of_another_territory_never_reads_this_ones_note(
+    client, officer, contract_b, noted_entry, neighbour
+):
+    """Officers see every contract; a membership elsewhere opens no other territory's notes."""
+    ProjectMembership.objects.create(
+        user=officer, territory=contract_b.territory, role=MembershipRole.PROJECT_LEAD
+    )
+    url = reverse("espace:indicator", args=[noted_entry.indicator_id])
+
+    status, text = _page(client, officer, url)
+
+    assert status == 200 and COMMENT in text
+    assert PRIVATE not in text
+    assert not can_read_private_notes(officer, noted_entry.indicator.objective.contract)
+    assert can_read_private_notes(officer, contract_b)
+
+
+def test_no_account_reads_private_notes_not_even_a_deactivated_member(
+    chef_a, contract_a, neighbour
+):
+    assert can_read_private_notes(chef_a, contract_a)
+    assert can_read_private_notes(neighbour.chef, neighbour.contract)
+    assert not can_read_private_notes(neighbour.inactive_chef, neighbour.contract)
+    assert not can_read_private_notes(AnonymousUser(), contract_a)
+    assert not can_read_private_notes(None, contract_a)
 
 
 def test_other_territories_and_the_public_never_read_either(
