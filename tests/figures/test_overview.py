@@ -13,7 +13,6 @@ from django.test.utils import CaptureQueriesContext
 
 from contracts.models import Contract
 from french.output import format_number
-
 from indicators.enums import EntryStatus
 from indicators.models import IndicatorDefinition
 from indicators.rules import EntryValue, IndicatorSpec, indicator_level
