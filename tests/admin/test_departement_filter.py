@@ -23,10 +23,10 @@ def test_a_territory_without_departement_is_a_named_choice(client, superuser, ur
 
     page = client.get(url).content.decode()
 
-    links = dict(
-        (href, text.strip())
+    links = {
+        href: text.strip()
         for href, text in re.findall(rf'<a href="(\?{parameter}=[^"]*)">([^<]*)</a>', page)
-    )
+    }
     assert links == {f"?{parameter}=": "Sans département", f"?{parameter}=62": "62"}
 
 
