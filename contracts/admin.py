@@ -41,6 +41,7 @@ from indicators.models import Objective
 from indicators.rules import format_euros_fr
 from territories.admin import (
     CotriExportMixin,
+    DepartementFilter,
     HistoryAdmin,
     OneQueryChoicesMixin,
     ParentAwareMixin,
@@ -248,7 +249,12 @@ class ContractAdmin(ParentAwareMixin, CotriExportMixin, HistoryAdmin):
         "objective_count",
     )
     list_select_related = ("programme", "territory")
-    list_filter = ("programme", "status", "published", "territory__departement_code")
+    list_filter = (
+        "programme",
+        "status",
+        "published",
+        ("territory__departement_code", DepartementFilter),
+    )
     search_fields = ("reference", "title", "territory__name", "holder")
     autocomplete_fields = ["territory"]
     ordering = Contract._meta.ordering

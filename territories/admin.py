@@ -29,6 +29,21 @@ from french.output import agree, format_count, format_iso_date
 from territories.models import Membership, Territory
 from territories.resources import IMPORT_FORMATS, TerritoryResource
 
+NO_DEPARTEMENT = "Sans département"
+
+
+class DepartementFilter(admin.AllValuesFieldListFilter):
+    """The département filter of the admin lists. A territory without a département code (a
+    region, a territory outside the region) is offered as « Sans département », never as a link
+    without a name (which screen readers announce as nothing: axe's « link-name »)."""
+
+    def choices(self, changelist):
+        for choice in super().choices(changelist):
+            display = str(choice["display"])
+            if display == "" or display.startswith(" ("):  # the empty code, with facets or not
+                choice = {**choice, "display": NO_DEPARTEMENT + display}
+            yield choice
+
 
 class OneQueryChoicesMixin:
     """Foreign-key selects of an inline query their choices once per page, not once per row.
@@ -330,7 +345,12 @@ class TerritoryAdmin(CotriImportExportAdmin):
         "member_count",
     )
     list_display_links = ("code", "name")
-    list_filter = ("kind", "epci_type", "groupement_type", "departement_code")
+    list_filter = (
+        "kind",
+        "epci_type",
+        "groupement_type",
+        ("departement_code", DepartementFilter),
+    )
     search_fields = ("code", "name")
     autocomplete_fields = ["parent"]
     inlines = [MembershipInline]

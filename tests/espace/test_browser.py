@@ -46,7 +46,7 @@ def _sign_in(page, base: str, username: str, password: str) -> None:
 
 
 def test_chef_reports_officer_validates_chef_sees_the_new_rate(
-    live_server, browser, screenshot, chef_a, officer, indicator_a
+    live_server, browser, screenshot, chef_a, officer, indicator_a, neighbour
 ):
     base = live_server.url
     page, step, found = _journey(browser, screenshot)  # French dates in the screenshots
@@ -56,10 +56,13 @@ def test_chef_reports_officer_validates_chef_sees_the_new_rate(
     step("connexion")
     _sign_in(page, base, "chefa", "mot-de-passe-chefa")
     step("mes-contrats")
+    neighbour.assert_absent(page.content())  # chef A's contracts only
     page.get_by_role("link", name="COT-A").click()
     step("contrat-avant")
+    neighbour.assert_absent(page.content())
     page.get_by_role("link", name="Km de pistes cyclables").click()
     step("indicateur")
+    neighbour.assert_absent(page.content())
     page.get_by_label("Date de la valeur").fill("2022-06-30")
     page.get_by_role("textbox", name="Valeur Nombre décimal").fill("12,5")
     screenshot(page, "saisie-12-5")
@@ -73,11 +76,14 @@ def test_chef_reports_officer_validates_chef_sees_the_new_rate(
     _sign_in(page, base, "agent", "mot-de-passe-agent")
     page.goto(base + "/espace/validation/")
     step("file-de-validation")
+    # An officer's queue holds every contract's submitted entries: the neighbour's waits too.
+    assert "Indicateur du voisin" in page.content()
     page.get_by_label("Choisir la saisie Km de pistes cyclables du 30/06/2022").check()
     page.get_by_label("Valider", exact=True).check(force=True)  # DSFR hides the native radio
     page.get_by_role("button", name="Appliquer").click()
     page.get_by_text("1 saisie validée").wait_for()
     step("saisie-validee")
+    assert "Indicateur du voisin" in page.content()  # still waiting: only the one chosen
     page.get_by_role("button", name="Se déconnecter").click()
 
     # The chef de projet comes back and sees the new rate: 12,5 km of 100 km.
@@ -88,13 +94,17 @@ def test_chef_reports_officer_validates_chef_sees_the_new_rate(
     assert page.get_by_role("cell", name="12,5 km").first.is_visible()
     step("contrat-nouveau-taux")
     page.wait_for_load_state("networkidle")
+    neighbour.assert_absent(page.content())
     page.close()
 
     assert found == dict.fromkeys(found, [])
-    assert ProgressEntry.objects.get().status == EntryStatus.VALIDATED
+    assert ProgressEntry.objects.get(indicator=indicator_a).status == EntryStatus.VALIDATED
+    neighbour.assert_unchanged()
 
 
-def test_chef_creates_then_revokes_an_api_token(live_server, browser, screenshot, chef_a):
+def test_chef_creates_then_revokes_an_api_token(
+    live_server, browser, screenshot, chef_a, neighbour
+):
     base = live_server.url
     page, step, found = _journey(browser, screenshot)
 
@@ -115,7 +125,8 @@ def test_chef_creates_then_revokes_an_api_token(live_server, browser, screenshot
     page.close()
 
     assert found == dict.fromkeys(found, [])
-    assert ApiToken.objects.get().revoked_at is not None
+    assert ApiToken.objects.get(user=chef_a).revoked_at is not None
+    assert not ApiToken.objects.filter(user=neighbour.chef).exists()
 
 
 def test_login_page_with_the_proconnect_button(live_server, browser, screenshot, proconnect):
@@ -130,7 +141,7 @@ def test_login_page_with_the_proconnect_button(live_server, browser, screenshot,
 
 
 def test_chef_imports_a_french_spreadsheet_file(
-    live_server, browser, screenshot, chef_a, indicator_a, tmp_path
+    live_server, browser, screenshot, chef_a, indicator_a, tmp_path, neighbour
 ):
     base = live_server.url
     page, step, found = _journey(browser, screenshot)
@@ -150,8 +161,10 @@ def test_chef_imports_a_french_spreadsheet_file(
     page.get_by_role("button", name="Confirmer l’import et soumettre").click()
     page.get_by_text("1 saisie créée").wait_for()
     step("import-confirme")
+    neighbour.assert_absent(page.content())
     page.close()
 
     assert found == dict.fromkeys(found, [])
-    entry = ProgressEntry.objects.get()
+    entry = ProgressEntry.objects.get(indicator=indicator_a)
     assert (str(entry.value), entry.status) == ("12.5000", EntryStatus.SUBMITTED)
+    neighbour.assert_unchanged()

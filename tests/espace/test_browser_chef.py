@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def test_chef_reads_the_bonus_simulates_then_keeps_the_workbook(
-    live_server, browser, screenshot, django_user_model
+    live_server, browser, screenshot, django_user_model, neighbour
 ):
     contract = calaisis_contract(published=False)  # no fiche PDF rendered at each save
     chef = django_user_model.objects.create_user("chef.calaisis", password="mot-de-passe-chef")
@@ -27,7 +27,9 @@ def test_chef_reads_the_bonus_simulates_then_keeps_the_workbook(
     page, step, found = _journey(browser, screenshot)
 
     _sign_in(page, base, "chef.calaisis", "mot-de-passe-chef")
+    neighbour.assert_absent(page.content())  # the chef's contracts only
     page.get_by_role("link", name="COTTRI-2021-CALAISIS").click()
+    neighbour.assert_absent(page.content())
     bonus = page.locator("section", has=page.locator("#bonus"))
     assert "non éligible" in bonus.inner_text().lower()  # the DSFR badge is in capitals
     assert "152\u202f371\u00a0€ au plus" in bonus.inner_text()
@@ -44,6 +46,7 @@ def test_chef_reads_the_bonus_simulates_then_keeps_the_workbook(
     assert verdict == "éligible"
     assert "montant à ce jour : 152\u202f371\u00a0€" in simulated.inner_text()
     step("simulation-eligible")
+    neighbour.assert_absent(page.content())
     page.get_by_label("O1 — Renovations").fill("beaucoup")
     page.get_by_role("button", name="Simuler").click()
     page.get_by_text("nombre invalide « beaucoup »").wait_for()
@@ -60,11 +63,15 @@ def test_chef_reads_the_bonus_simulates_then_keeps_the_workbook(
     page.get_by_role("button", name="Enregistrer le carnet").click()
     page.get_by_text("Carnet enregistré.").wait_for()
     step("carnet-enregistre")
+    neighbour.assert_absent(page.content())
     page.get_by_role("link", name="voir le journal des carnets").click()
     page.get_by_text("Action « Guichet unique de la rénovation » ajoutée").wait_for()
     step("journal")
+    neighbour.assert_absent(page.content())  # the journal of the chef's own workbooks
     page.close()
 
     assert found == dict.fromkeys(found, [])
-    assert Action.objects.get().lead == "GCT&M"
+    assert Action.objects.get(objective__contract=contract).lead == "GCT&M"
+    assert not Action.objects.filter(objective__contract=neighbour.contract).exists()
+    neighbour.assert_unchanged()
     assert (ProgressEntry.objects.count(), Evaluation.objects.count()) == (entries, evaluations)

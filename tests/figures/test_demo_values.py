@@ -86,8 +86,9 @@ def test_the_overview_notes_demo_values_under_its_totals(contracts):
 def test_every_open_data_file_has_a_demonstration_column(contracts, slug):
     opendata_generate()  # the files are written by a task (nightly and after changes)
     response = Client().get(f"/donnees-ouvertes/{slug}.csv")
+    # Reading the stream closes the response (the test client's wrapper); closing it again here
+    # would send request_finished, which closes the test's PostgreSQL connection mid-test.
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     body = body.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(body), delimiter=";"))
     header, *data = rows

@@ -11,11 +11,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from contracts.models import Contract
+from french.output import format_number
 from indicators.enums import EntryStatus
 from indicators.models import IndicatorDefinition
 from indicators.rules import EntryValue, IndicatorSpec, indicator_level
 from territories.enums import GroupementType, TerritoryKind
-from territories.models import Membership
+from territories.models import Membership, Territory
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,
@@ -68,45 +70,62 @@ def avesnois():
     return {"fourmies": fourmies, "sud": sud, "agglo": agglo, "scot": scot}
 
 
-def covered() -> str:
+def covered() -> int:
     text = plain(Client().get("/").content.decode())
-    return re.search(r"vit dans un territoire engagé \(([\d ]+) habitants\)", text).group(1)
+    found = re.search(r"vit dans un territoire engagé \(([\d ]+) habitants\)", text).group(1)
+    return int(found.replace(" ", ""))
+
+
+def population(territory) -> int:
+    """The Etalab population of a territory as stored (the neighbour's, which has no members)."""
+    return Territory.objects.get(pk=territory.pk).population
 
 
 @pytest.mark.parametrize(
     ("engaged", "expected"),
     [
-        (["sud", "scot"], "43 800"),  # the EPCI inside the syndicat mixte: once (not 58 600)
-        (["sud"], "14 800"),
-        (["fourmies", "sud"], "14 800"),  # a commune of an engaged EPCI: once
-        (["fourmies", "agglo"], "41 000"),
-        (["sud", "sud"], "14 800"),  # two contracts on one territory
-        (["scot", "agglo", "fourmies"], "43 800"),
+        (["sud", "scot"], 43_800),  # the EPCI inside the syndicat mixte: once (not 58 600)
+        (["sud"], 14_800),
+        (["fourmies", "sud"], 14_800),  # a commune of an engaged EPCI: once
+        (["fourmies", "agglo"], 41_000),
+        (["sud", "sud"], 14_800),  # two contracts on one territory
+        (["scot", "agglo", "fourmies"], 43_800),
     ],
 )
-def test_covered_population_counts_each_commune_once(avesnois, engaged, expected):
+def test_covered_population_counts_each_commune_once(avesnois, neighbour, engaged, expected):
+    # The overview is regional: the neighbour's published contract covers its territory too
+    # (no communes loaded: its own population), added to the Avesnois' figure.
+    voisin = population(neighbour.contract.territory)
+    assert covered() == voisin
+    cache.clear()
     for name in engaged:
         ContractFactory(territory=avesnois[name])
-    assert covered() == expected
+    assert covered() == expected + voisin
 
 
-def test_a_territory_without_loaded_members_counts_with_its_own_population(avesnois):
+def test_a_territory_without_loaded_members_counts_with_its_own_population(avesnois, neighbour):
     ContractFactory(territory=avesnois["sud"])
     ContractFactory(territory=TerritoryFactory(population=7_000))  # no communes loaded
-    assert covered() == "21 800"
+    assert covered() == 21_800 + population(neighbour.contract.territory)
 
 
-def test_unpublished_contracts_do_not_cover(avesnois):
+def test_unpublished_contracts_do_not_cover(avesnois, neighbour):
     ContractFactory(territory=avesnois["sud"])
     ContractFactory(territory=avesnois["agglo"], published=False)
-    assert covered() == "14 800"
+    voisin = population(neighbour.contract.territory)
+    assert covered() == 14_800 + voisin
+    Contract.objects.filter(pk=neighbour.contract.pk).update(published=False)
+    cache.clear()
+    assert covered() == 14_800  # nor does the neighbour's, once unpublished
+    Contract.objects.filter(pk=neighbour.contract.pk).update(published=True)
 
 
-def test_headline_and_table_say_which_population_they_use():
+def test_headline_and_table_say_which_population_they_use(neighbour):
     boulonnais = TerritoryFactory(name="CA du Boulonnais", population=162_083)
     ContractFactory(territory=boulonnais, population=157_976, population_vintage=2019)
     text = plain(Client().get("/").content.decode())
-    assert "(162 083 habitants)" in text
+    covered_population = 162_083 + population(neighbour.contract.territory)
+    assert f"({plain(format_number(covered_population))} habitants)" in text
     assert "Population municipale Etalab (millésime 2021) des communes" in text
     assert "chaque commune comptée une fois" in text
     assert "Population de référence (figée à la signature)" in text
@@ -225,17 +244,22 @@ def test_overview_queries_are_constant_whatever_the_number_of_contracts():
     assert _queries() == few <= 8
 
 
-def test_the_list_is_paginated_and_keeps_the_filters():
+def test_the_list_is_paginated_and_keeps_the_filters(neighbour):
     contracts = [ContractFactory(title=f"Contrat {n:03d}") for n in range(55)]
+    # 56 published fiches: the 55 and the neighbour's, listed last (« Territoire voisin » comes
+    # after every « CC de test … » in the order of territory names).
     page1 = Client().get("/fiches/").content.decode()
     assert page1.count('href="/fiches/TEST-') == 50
+    neighbour.assert_absent(page1)
     assert "Page 1 sur 2" in page1
-    assert "55 territoires engagés" in page1
+    assert "56 territoires engagés" in page1
     page2 = Client().get("/fiches/", {"page": "2"}).content.decode()
     assert page2.count('href="/fiches/TEST-') == 5
+    assert page2.count('href="/fiches/VOISIN-1/"') == 1
     programme = contracts[0].programme.code
     filtered = Client().get("/fiches/", {"programme": programme}).content.decode()
     assert filtered.count('href="/fiches/TEST-') == 1
+    neighbour.assert_absent(filtered)
     assert "Page 1 sur" not in filtered
     again = Client().get("/fiches/", {"q": "Contrat", "page": "2"}).content.decode()
     assert "?q=Contrat&amp;page=1" in again

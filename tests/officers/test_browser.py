@@ -55,7 +55,7 @@ def _save_and_continue(page) -> None:
     page.wait_for_load_state()
 
 
-def test_officer_day_one(live_server, browser, screenshot, officer, contract_a):
+def test_officer_day_one(live_server, browser, screenshot, officer, contract_a, neighbour):
     # A serialized-rollback test before this one leaves the tables empty: content types,
     # permissions and the officers' group come back as after a migration.
     emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
@@ -166,6 +166,7 @@ def test_officer_day_one(live_server, browser, screenshot, officer, contract_a):
 
     # 5. The chef reports on it and submits.
     chef.goto(base + "/espace/")
+    neighbour.assert_absent(chef.content())  # the new chef's contract only
     chef.get_by_role("link", name="COTCLIMAT-2026-HAUT-PAYS").click()
     chef.get_by_role("link", name="Logements rénovés").click()
     chef.get_by_label("Date de la valeur").fill("2026-06-30")
@@ -173,11 +174,13 @@ def test_officer_day_one(live_server, browser, screenshot, officer, contract_a):
     chef.get_by_role("button", name="Soumettre pour validation").click()
     chef.get_by_text("Saisie soumise").wait_for()
     chef_step("chef-saisie-soumise")
+    neighbour.assert_absent(chef.content())
 
-    # 6. The officer's home shows it waiting.
+    # 6. The officer's home shows it waiting, with the neighbour's (officers see every contract).
     page.goto(base + "/admin/accueil/")
-    page.get_by_text("Saisies soumises à valider (1)").wait_for()
+    page.get_by_text("Saisies soumises à valider (2)").wait_for()
     assert page.get_by_role("cell", name="COTCLIMAT-2026-HAUT-PAYS").is_visible()
+    assert page.get_by_role("cell", name="VOISIN-1").is_visible()
     step("accueil-saisie-a-valider")
 
     entry = ProgressEntry.objects.get(indicator__objective__contract=contract)
@@ -192,4 +195,5 @@ def test_officer_day_one(live_server, browser, screenshot, officer, contract_a):
         24_512,
     )
     assert contract.territory == territory
+    neighbour.assert_unchanged()  # publishing and the status actions touched the new one only
     assert {**found, **chef_found} == {name: [] for name in {**found, **chef_found}}

@@ -86,8 +86,9 @@ def test_long_names_are_wrapped_and_cut_and_overflow_is_counted():
 
 
 @pytest.mark.django_db
-def test_the_fiche_draws_the_map_and_lists_unplaced_actors_apart(placed):
+def test_the_fiche_draws_the_map_and_lists_unplaced_actors_apart(placed, neighbour):
     html = Client().get(URL).content.decode()
+    neighbour.assert_absent(html)  # the Calaisis' fiche: its own objectives only
     svg = re.search(r'<svg class="cotri-actor-map-chart".*?</svg>', html, re.S).group(0)
     texts = quadrant_texts(svg)
     for name, quadrant in PLACES.items():

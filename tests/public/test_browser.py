@@ -64,7 +64,7 @@ def test_no_serious_or_critical_axe_violation(fiche, live_server, browser):
     assert found == {url: [] for url in PAGES}
 
 
-def test_fiche_is_usable_at_320_px(fiche, live_server, browser):
+def test_fiche_is_usable_at_320_px(fiche, live_server, browser, neighbour):
     page = browser.new_page(viewport={"width": 320, "height": 640})
     page.goto(live_server.url + "/fiches/COTRI-TEST-NAVIGATEUR/")
     # Nothing but the wide tables' own scroll areas overflows the screen.
@@ -77,3 +77,4 @@ def test_fiche_is_usable_at_320_px(fiche, live_server, browser):
     page.get_by_label("Rechercher un territoire").fill("pays de")
     page.get_by_role("button", name="Filtrer").click()
     assert page.get_by_role("link", name="Pays de test").is_visible()
+    neighbour.assert_absent(page.content())  # the search keeps the territories it names

@@ -37,13 +37,14 @@ def o1_indicator() -> Indicator:
     )
 
 
-def test_a_cached_fiche_costs_no_query_and_is_the_same_page(calaisis):
+def test_a_cached_fiche_costs_no_query_and_is_the_same_page(calaisis, neighbour):
     client = Client()
     first = client.get(URL).content
     with CaptureQueriesContext(connection) as queries:
         second = client.get(URL).content
     assert len(queries) == 0, [q["sql"] for q in queries]
     assert second == first
+    neighbour.assert_absent(second)  # one contract's fiche, from the cache too
 
 
 def test_the_stored_pdf_checks_publication_in_the_cache(calaisis):

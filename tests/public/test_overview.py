@@ -1,9 +1,13 @@
 """The regional overview: engaged territories, coverage, catalogue totals, filters, links."""
 
+from decimal import Decimal
+
 import pytest
 from django.test import Client
 
 from contracts.enums import ContractStatus
+from french.output import format_number, format_rate
+from territories.models import Territory
 from tests.factories import ContractFactory, TerritoryFactory
 from tests.public.conftest import plain
 
@@ -27,19 +31,23 @@ def others(db):
     return arras, hidden
 
 
-def test_overview_links_every_published_fiche_only(calaisis, others):
+def test_overview_links_every_published_fiche_only(calaisis, others, neighbour):
     for url in ("/", "/fiches/"):
         html = Client().get(url).content.decode()
         assert 'href="/fiches/COTTRI-2021-CALAISIS/"' in html
         assert 'href="/fiches/COTRI-2017-ARRAS/"' in html
+        assert 'href="/fiches/VOISIN-1/"' in html  # every published fiche, the neighbour's too
         assert "COTRI-CACHE" not in html and "CC cachée" not in html
-        assert "2 territoires engagés" in html
+        assert "3 territoires engagés" in html
 
 
-def test_overview_shows_the_share_of_the_region_covered(calaisis, region):
+def test_overview_shows_the_share_of_the_region_covered(calaisis, region, neighbour):
+    # The Pays du Calaisis' members (152 282, 10 % of the region) and the neighbour's territory
+    # (published, no members loaded: its own population).
+    covered = 152_282 + Territory.objects.get(pk=neighbour.contract.territory_id).population
     text = plain(Client().get("/").content.decode())
-    assert "10,0 %" in text
-    assert "152 282 habitants" in text  # the Pays du Calaisis' members
+    assert plain(format_rate(Decimal(covered) / Decimal(1_522_820))) in text
+    assert f"({plain(format_number(covered))} habitants)" in text
     assert "Hauts-de-France (1 522 820 habitants)" in text
 
 

@@ -73,13 +73,17 @@ def test_same_data_is_not_rendered_twice_and_a_change_replaces_the_file(calaisis
     assert "Syndicat mixte du Pays du Calaisis" in pdf_text((folder / second).read_bytes())
 
 
-def test_unpublishing_forgets_the_stored_pdf(calaisis, settings):
+def test_unpublishing_forgets_the_stored_pdf(calaisis, settings, neighbour):
     render_fiche_pdf(calaisis.pk)
     calaisis.published = False
     calaisis.save()
     assert render_fiche_pdf(calaisis.pk) is None
-    assert not list((Path(settings.MEDIA_ROOT) / "fiches").glob("*.pdf"))
-    assert render_all_fiche_pdfs() == 0
+    folder = Path(settings.MEDIA_ROOT) / "fiches"
+    assert not list(folder.glob("*.pdf"))
+    # The nightly render skips the unpublished fiche: only the neighbour's, still published.
+    assert render_all_fiche_pdfs() == 1
+    assert [p.name.startswith("VOISIN-1-") for p in folder.glob("*.pdf")] == [True]
+    neighbour.assert_unchanged()
 
 
 def test_render_fiche_command_writes_the_file(calaisis, tmp_path):

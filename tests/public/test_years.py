@@ -12,13 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("vintage", [2020, 2021, 1999])
-def test_the_fiche_prints_the_vintage_as_a_year(calaisis, vintage):
+def test_the_fiche_prints_the_vintage_as_a_year(calaisis, vintage, neighbour):
     calaisis.population_vintage = vintage
     calaisis.save()
 
     page = plain(Client().get("/fiches/COTTRI-2021-CALAISIS/").content.decode())
 
     assert f"152 371 habitants (millésime {vintage})" in page
+    neighbour.assert_absent(page)
     assert f"{str(vintage)[0]} {str(vintage)[1:]}" not in page
 
 

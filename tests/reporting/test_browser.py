@@ -63,7 +63,9 @@ def _sign_out(page):
     page.get_by_role("button", name="Se déconnecter").click()
 
 
-def test_campaign_opened_reported_validated_closed(live_server, browser, screenshot, calaisis):
+def test_campaign_opened_reported_validated_closed(
+    live_server, browser, screenshot, calaisis, neighbour
+):
     base = live_server.url
     page, step, found = _journey(browser, screenshot)
     programme = Programme.objects.get(code="COT-TRI")
@@ -84,6 +86,7 @@ def test_campaign_opened_reported_validated_closed(live_server, browser, screens
     row = page.get_by_role("row", name=REFERENCE)
     assert "non commencé\t0 / 1\ten retard" in row.inner_text().lower()  # due 31/01/2023: past
     step("tableau-de-completude")
+    neighbour.assert_absent(page.content())  # the campaign is the COT TRI contracts' only
     _sign_out(page)
 
     # The Calaisis chef sees it at the top of their space, reports, marks it complete.
@@ -91,6 +94,7 @@ def test_campaign_opened_reported_validated_closed(live_server, browser, screens
     todo = page.get_by_role("region", name="À faire")
     assert "à remettre au plus tard le 31/01/2023" in todo.inner_text()
     step("a-faire")
+    neighbour.assert_absent(page.content())  # the chef's space: their contracts only
     todo.get_by_role("link", name=f"Bilan annuel 2022 — {REFERENCE}").click()
     step("rapport-a-remettre")
     page.get_by_role("link", name="O1 — Rénovations réalisées").click()
@@ -104,6 +108,7 @@ def test_campaign_opened_reported_validated_closed(live_server, browser, screens
     page.get_by_role("button", name="Marquer le rapport comme complet").click()
     page.get_by_text("Rapport remis : les agents vont le relire.").wait_for()
     step("rapport-remis")
+    neighbour.assert_absent(page.content())
     _sign_out(page)
 
     # The officer sees the board change, and validates.
@@ -135,10 +140,13 @@ def test_campaign_opened_reported_validated_closed(live_server, browser, screens
     page.get_by_role("button", name="Enregistrer le brouillon").click()
     page.get_by_text("est close (campagne « Bilan annuel 2022 »)").wait_for()
     step("valeur-2022-refusee")
+    neighbour.assert_absent(page.content())
     page.close()
 
     assert found == dict.fromkeys(found, [])
     campaign.refresh_from_db()
     assert campaign.status == CampaignStatus.CLOSED
     assert campaign.reports.get().status == ReportStatus.VALIDATED
-    assert ProgressEntry.objects.count() == 1
+    assert not campaign.reports.filter(contract=neighbour.contract).exists()
+    assert ProgressEntry.objects.filter(indicator__objective__contract=calaisis).count() == 1
+    neighbour.assert_unchanged()  # closing the campaign locks its own contracts' values only

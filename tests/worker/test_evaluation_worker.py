@@ -134,7 +134,8 @@ def test_a_worker_killed_during_an_evaluation_leaves_exactly_one_snapshot(celery
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL: the worker processes must reach the test database")
     contract = build()
-    Evaluation.objects.all().delete()  # only the evaluation below counts
+    evaluations = Evaluation.objects.filter(contract=contract)
+    evaluations.delete()  # only the evaluation below counts
     queue = f"kill-test-{uuid.uuid4().hex[:8]}"
     started = f"cotri:test:evaluation-started:{contract.pk}"
     evaluate_contract.apply_async((contract.pk,), queue=queue)
@@ -147,15 +148,16 @@ def test_a_worker_killed_during_an_evaluation_leaves_exactly_one_snapshot(celery
         first.wait(timeout=10)
     finally:
         _stop(first)
-    assert Evaluation.objects.count() == 0  # killed inside the transaction: nothing committed
+    assert not evaluations.exists()  # killed inside the transaction: nothing committed
 
     second = _start_worker_process(celery_on_redis, queue)
     try:
-        wait_for(lambda: Evaluation.objects.exists(), timeout=60, what="the redelivered task")
+        wait_for(lambda: evaluations.exists(), timeout=60, what="the redelivered task")
         broker = redis.Redis.from_url(celery_on_redis)
         wait_for(lambda: broker.hlen("unacked") == 0, timeout=30, what="the acknowledgement")
     finally:
         _stop(second)
 
-    assert Evaluation.objects.filter(contract=contract).count() == 1
-    assert Decimal(Evaluation.objects.get().objectives[0]["indicators"][0]["level"]) == 1220
+    assert evaluations.count() == 1
+    assert Decimal(evaluations.get().objectives[0]["indicators"][0]["level"]) == 1220
+    assert not Evaluation.objects.exclude(contract=contract).exists()  # the neighbour's: none

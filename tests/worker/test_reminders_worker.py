@@ -69,6 +69,8 @@ def test_one_reminder_per_late_chef_then_nothing_more_that_day_even_after_a_rest
     celery_on_redis,
     runs,
     campaign,
+    officer,
+    neighbour,
     chef_a,  # noqa: F811
     chef_b,  # noqa: F811
     contract_a,  # noqa: F811
@@ -77,8 +79,18 @@ def test_one_reminder_per_late_chef_then_nothing_more_that_day_even_after_a_rest
         first = _run(runs, FOURTEEN_DAYS_BEFORE)
         again = _run(runs, FOURTEEN_DAYS_BEFORE)  # beat fired twice
 
-    assert (first["sent"], again["sent"], again["already_sent"]) == (2, 0, 2)
-    assert sorted(m.to[0] for m in mail.outbox) == sorted([chef_a.email, chef_b.email])
+    # Chefs A and B, and the officers' digest: the neighbour's submitted entry awaits validation.
+    # The neighbour's chef is in no campaign: no reminder; inactive accounts get none.
+    assert (first["sent"], again["sent"], again["already_sent"]) == (3, 0, 3)
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [chef_a.email, chef_b.email, officer.email]
+    )
+    day = datetime.date(2023, 1, 17)
+    for chef in (chef_a, chef_b):
+        assert SentReminder.objects.filter(day=day, user=chef).count() == 1
+    assert not SentReminder.objects.filter(
+        user__in=[neighbour.chef, neighbour.inactive_chef, neighbour.inactive_officer]
+    ).exists()
 
     with _worker():  # the worker restarted: the day's rows are in the database
         assert _run(runs, FOURTEEN_DAYS_BEFORE)["sent"] == 0
@@ -89,14 +101,18 @@ def test_one_reminder_per_late_chef_then_nothing_more_that_day_even_after_a_rest
 
     assert due["sent"] == 2  # chef B, and the officers' digest (A's report awaits validation)
     recipients = sorted(m.to[0] for m in mail.outbox)
-    assert chef_a.email not in recipients and chef_b.email in recipients
-    assert SentReminder.objects.filter(day=datetime.date(2023, 1, 17)).count() == 2
+    assert recipients == sorted([chef_b.email, officer.email])
+    assert neighbour.chef.email not in recipients
+    assert SentReminder.objects.filter(day=day, user__in=[chef_a, chef_b]).count() == 2
+    neighbour.assert_unchanged()
 
 
 def test_three_runs_queued_at_once_send_each_email_once(
     celery_on_redis,
     runs,
     campaign,
+    officer,
+    neighbour,
     chef_a,  # noqa: F811
     chef_b,  # noqa: F811
 ):
@@ -106,5 +122,9 @@ def test_three_runs_queued_at_once_send_each_email_once(
         wait_for(lambda: len(runs) == 3, timeout=30, what="three reminder tasks")
     sent = [run["sent"] for run in runs]
 
-    assert sorted(sent) == [0, 0, 2]
-    assert len(mail.outbox) == 2
+    # Chefs A and B on the due date, and the officers' digest (the neighbour's submitted entry).
+    assert sorted(sent) == [0, 0, 3]
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [chef_a.email, chef_b.email, officer.email]
+    )
+    assert neighbour.chef.email not in [m.to[0] for m in mail.outbox]
