@@ -14,7 +14,6 @@ import datetime
 import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher, make_password
@@ -251,17 +250,3 @@ def _neighbour_by_default(request):
     yield
     if request.node.get_closest_marker("neighbour_changes") is None:
         neighbour.assert_unchanged()
-
-
-#: Test modules not yet checked with the neighbour (one path a line, from the repository's root).
-NOT_YET_WITH_NEIGHBOUR = Path(__file__).parent / "not_yet_with_neighbour.txt"
-
-
-def pytest_collection_modifyitems(config, items):
-    """Mark ``no_neighbour`` the tests of the modules listed in not_yet_with_neighbour.txt."""
-    root = Path(__file__).parent.parent
-    lines = NOT_YET_WITH_NEIGHBOUR.read_text(encoding="utf-8").splitlines()
-    pending = {root / line.strip() for line in lines if line.strip() and not line.startswith("#")}
-    for item in items:
-        if item.path in pending:
-            item.add_marker(pytest.mark.no_neighbour)
