@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from exchange.progress_import import progress_import
 from french.output import format_datetime
 from indicators.enums import EntryStatus
 from indicators.models import Evidence, ProgressEntry
@@ -178,5 +179,64 @@ def test_the_return_e_mail_of_several_entries_lists_them_with_the_note(
     assert f"- Km de pistes cyclables : 3 km au 28/03/2022 — {link}\n" in body
     assert f"- Km de pistes cyclables : 6 km au 28/06/2022 — {link}\n" in body
     assert "Note de l'agent : Joindre les procès-verbaux.\n" in body
+    neighbour.assert_absent(body)
+    neighbour.assert_unchanged()
+
+
+def test_a_file_sent_back_unchanged_mails_no_officer(
+    submitted_a, chef_a, officer, contract_a, django_capture_on_commit_callbacks
+):
+    # The chef de projet re-imports the entry under review as it is: nothing to submit, so the
+    # officers get no « 0 saisie à valider » e-mail.
+    code = submitted_a.indicator.code
+    content = f"contract;objective;indicator;date;value\nCOT-A;A1;{code};30/09/2022;20\n"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        result = progress_import(
+            content=content.encode(),
+            filename="avancement.csv",
+            by=chef_a,
+            officer=False,
+            allowed_contract_ids=[contract_a.pk],
+        )
+
+    assert (result.created, result.updated, result.unchanged) == (0, 0, 1)
+    assert mail.outbox == []
+
+
+def test_the_import_e_mail_names_the_chef_counts_the_entries_and_links_the_queue(
+    settings,
+    indicator_a,
+    chef_a,
+    officer,
+    contract_a,
+    neighbour,
+    django_capture_on_commit_callbacks,
+):
+    settings.SITE_URL = SITE
+    code = indicator_a.code
+    content = (
+        "contract;objective;indicator;date;value\n"
+        f"COT-A;A1;{code};30/06/2022;12,5\nCOT-A;A1;{code};31/12/2022;20\n"
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        progress_import(
+            content=content.encode(),
+            filename="avancement.csv",
+            by=chef_a,
+            officer=False,
+            allowed_contract_ids=[contract_a.pk],
+        )
+
+    assert [(m.to, m.from_email, m.subject) for m in mail.outbox] == [
+        (["agent@example.org"], settings.DEFAULT_FROM_EMAIL, "[cotri] 2 saisies à valider (COT-A)")
+    ]
+    body = mail.outbox[0].body
+    assert (
+        "Prénom Chefa a importé un fichier d'avancement : 2 saisies soumises à la validation pour "
+        "le contrat COT-A.\n\nPour les valider ou les renvoyer : "
+        "https://cotri.example.org/espace/validation/\n"
+    ) in body
     neighbour.assert_absent(body)
     neighbour.assert_unchanged()
