@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from contracts.enums import MembershipRole
 from exchange.progress_import import progress_import
 from french.output import format_datetime
 from indicators.enums import EntryStatus
@@ -22,6 +23,7 @@ from indicators.services import (
     entry_submit,
     entry_validate,
 )
+from tests.espace.conftest import _member
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4 justificatif"
@@ -129,13 +131,28 @@ def test_the_submission_e_mail_names_the_chef_and_links_the_queue(
 
 
 def test_the_validation_e_mail_names_the_officer_by_login_and_links_the_contract(
-    settings, submitted_a, chef_a, officer, neighbour, django_capture_on_commit_callbacks
+    settings,
+    django_user_model,
+    submitted_a,
+    chef_a,
+    officer,
+    neighbour,
+    django_capture_on_commit_callbacks,
 ):
     settings.SITE_URL = SITE
+    no_mail = _member(
+        django_user_model,
+        "chefsansmail",
+        chef_a.project_memberships.get().territory,
+        MembershipRole.PROJECT_LEAD,
+    )
+    no_mail.email = ""
+    no_mail.save()
     with django_capture_on_commit_callbacks(execute=True):
         entry_validate(entry=submitted_a, by=officer)
 
-    # chef_a is both the author and the territory's chef de projet: one e-mail.
+    # chef_a is both the author and the territory's chef de projet: one e-mail; a chef de projet
+    # with no address gets none (no message to an empty address).
     assert [(m.to, m.from_email) for m in mail.outbox] == [
         (["chefa@example.org"], settings.DEFAULT_FROM_EMAIL)
     ]
