@@ -135,24 +135,24 @@ def test_the_validation_e_mail_names_the_officer_by_login_and_links_the_contract
     django_user_model,
     submitted_a,
     chef_a,
+    reader_a,
     officer,
     neighbour,
     django_capture_on_commit_callbacks,
 ):
     settings.SITE_URL = SITE
-    no_mail = _member(
-        django_user_model,
-        "chefsansmail",
-        chef_a.project_memberships.get().territory,
-        MembershipRole.PROJECT_LEAD,
-    )
+    territory = chef_a.project_memberships.get().territory
+    no_mail = _member(django_user_model, "chefsansmail", territory, MembershipRole.PROJECT_LEAD)
     no_mail.email = ""
     no_mail.save()
+    gone = _member(django_user_model, "chefpartie", territory, MembershipRole.PROJECT_LEAD)
+    gone.is_active = False
+    gone.save()
     with django_capture_on_commit_callbacks(execute=True):
         entry_validate(entry=submitted_a, by=officer)
 
-    # chef_a is both the author and the territory's chef de projet: one e-mail; a chef de projet
-    # with no address gets none (no message to an empty address).
+    # chef_a is both the author and the territory's chef de projet: one e-mail. None to a chef de
+    # projet with no address, to a former one (inactive), to the territory's lecteur.
     assert [(m.to, m.from_email) for m in mail.outbox] == [
         (["chefa@example.org"], settings.DEFAULT_FROM_EMAIL)
     ]
