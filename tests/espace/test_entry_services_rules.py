@@ -257,3 +257,13 @@ def test_the_import_e_mail_names_the_chef_counts_the_entries_and_links_the_queue
     ) in body
     neighbour.assert_absent(body)
     neighbour.assert_unchanged()
+
+
+def test_validating_an_entry_deleted_meanwhile_says_it_no_longer_exists(submitted_a, officer):
+    stale = ProgressEntry.objects.get(pk=submitted_a.pk)
+    ProgressEntry.objects.filter(pk=submitted_a.pk).delete()
+
+    with pytest.raises(ProgressEntry.DoesNotExist) as gone:
+        entry_validate(entry=stale, by=officer)
+
+    assert str(gone.value) == "Cette saisie n'existe plus."
