@@ -267,3 +267,17 @@ def test_validating_an_entry_deleted_meanwhile_says_it_no_longer_exists(submitte
         entry_validate(entry=stale, by=officer)
 
     assert str(gone.value) == "Cette saisie n'existe plus."
+
+
+def test_one_returned_entry_gets_the_correction_e_mail(
+    settings, submitted_a, chef_a, officer, django_capture_on_commit_callbacks
+):
+    settings.SITE_URL = SITE
+    with django_capture_on_commit_callbacks(execute=True):
+        entry_return(entry=submitted_a, by=officer, note="Joindre le procès-verbal.")
+
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["chefa@example.org"], "[cotri] Saisie à corriger : Km de pistes cyclables (COT-A)")
+    ]
+    link = f"https://cotri.example.org/espace/indicateurs/{submitted_a.indicator_id}/"
+    assert f"Corrigez-la puis soumettez-la de nouveau : {link}\n" in mail.outbox[0].body
