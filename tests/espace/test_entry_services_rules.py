@@ -6,8 +6,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from contracts.enums import MembershipRole
@@ -114,13 +115,22 @@ SITE = "https://cotri.example.org/"  # a trailing slash, as an administrator may
 
 
 def test_the_submission_e_mail_names_the_chef_and_links_the_queue(
-    settings, draft_a, chef_a, officer, neighbour, django_capture_on_commit_callbacks
+    settings,
+    django_user_model,
+    draft_a,
+    chef_a,
+    officer,
+    neighbour,
+    django_capture_on_commit_callbacks,
 ):
     settings.SITE_URL = SITE
+    not_staff = django_user_model.objects.create_user("exagent", email="exagent@example.org")
+    not_staff.groups.add(Group.objects.get(name="officers"))
     with django_capture_on_commit_callbacks(execute=True):
         entry_submit(entry=draft_a, by=chef_a)
 
-    # The officers only: not the neighbour's inactive officer nor its staff of another group.
+    # The officers only: not the neighbour's inactive officer nor its staff of another group, nor
+    # a member of the officers' group who is no staff (no access to the admin: no officer).
     assert [(m.to, m.from_email) for m in mail.outbox] == [
         (["agent@example.org"], settings.DEFAULT_FROM_EMAIL)
     ]
@@ -281,3 +291,12 @@ def test_one_returned_entry_gets_the_correction_e_mail(
     ]
     link = f"https://cotri.example.org/espace/indicateurs/{submitted_a.indicator_id}/"
     assert f"Corrigez-la puis soumettez-la de nouveau : {link}\n" in mail.outbox[0].body
+
+
+def test_submitting_a_validated_entry_says_which_statuses(validated_a, chef_a):
+    with pytest.raises(ValidationError) as refused:
+        entry_submit(entry=validated_a, by=chef_a)
+
+    assert refused.value.messages == [
+        "Une saisie « validée » ne peut pas passer au statut « soumise »."
+    ]
