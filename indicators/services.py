@@ -94,10 +94,11 @@ def check_four_eyes(*, entry: ProgressEntry, by) -> None:
         raise ValidationError(OWN_ENTRY_MESSAGE, code="own_entry")
 
 
-def _log(entry: ProgressEntry, *, from_status: str, by, note: str = "") -> None:
+def _log(entry: ProgressEntry, *, from_status: str, by) -> None:
+    """Log a chef de projet's status change (the reviews log theirs in bulk, with their note)."""
     if from_status != entry.status:
         EntryTransition.objects.create(
-            entry=entry, from_status=from_status, to_status=entry.status, by=by, note=note
+            entry=entry, from_status=from_status, to_status=entry.status, by=by
         )
 
 
@@ -141,7 +142,6 @@ def _notify(template: str, *, entry: ProgressEntry, by, recipients: list[str]) -
         "entry": entry,
         "indicator": entry.indicator,
         "contract": contract,
-        "by": by,
         "by_name": by.get_full_name() or by.get_username(),
         "site_url": settings.SITE_URL.rstrip("/"),
     }
@@ -184,7 +184,6 @@ def _notify_reviewed(entries: list[ProgressEntry], *, by, to_status: str) -> Non
         return
     single = "entry_validated" if to_status == EntryStatus.VALIDATED else "entry_returned"
     common = {
-        "by": by,
         "by_name": by.get_full_name() or by.get_username(),
         "site_url": settings.SITE_URL.rstrip("/"),
         "validated": to_status == EntryStatus.VALIDATED,
@@ -470,7 +469,6 @@ def entry_return(
     )
 
 
-@transaction.atomic
 @transaction.atomic
 def entry_remove_evidence(*, evidence: Evidence, by) -> None:
     """« Retirer » a justificatif from a draft: the row and the stored file go.
