@@ -51,6 +51,11 @@ bench: install
 
 # Mutation testing of the modules that decide access, values and money ([tool.mutmut] in
 # pyproject.toml; docs/mutation.md lists the survivors and why each is equivalent). Long: not in CI.
+# On SQLite, every mutant's session starts from one migrated copy (tests/mutation_db.py);
+# MUTANTS='contracts.perms*' limits the run to some modules.
+MUTATION_DB := $(CURDIR)/.mutation-db.sqlite3
 mutation: install
-	$(UV) run --frozen mutmut run --max-children $${MUTATION_JOBS:-2}
+	rm -f $(MUTATION_DB)
+	env -u DATABASE_URL -u REDIS_URL COTRI_MUTATION_DB=$(MUTATION_DB) \
+		$(UV) run --frozen mutmut run --max-children $${MUTATION_JOBS:-2} $(MUTANTS)
 	$(UV) run --frozen mutmut results

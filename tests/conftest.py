@@ -10,7 +10,7 @@ from hypothesis import settings as hypothesis_settings
 
 from tools.local import CHROMIUM, CHROMIUM_ARGS
 
-pytest_plugins = ["tests.neighbour"]
+pytest_plugins = ["tests.neighbour", "tests.mutation_db"]
 
 # Property tests check values, not speed: Hypothesis' 200 ms deadline per example fails them on a
 # loaded machine (speed targets live in bench/).
