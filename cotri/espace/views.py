@@ -72,10 +72,6 @@ def _get_evidence_for_user(request, pk: int) -> Evidence:
     return get_object_or_404(evidence, pk=pk)
 
 
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
-
-
 # --- Pages ---------------------------------------------------------------------------------------
 
 
