@@ -107,3 +107,55 @@ def test_an_evaluation_records_when_it_read_the_inputs_only_at_the_default_date(
     check_again = EvaluationInputs.objects.get(contract=contract)
     assert check_again.fingerprint == second.fingerprint != first.fingerprint
     assert check_again.checked_at > check.checked_at
+
+
+def test_an_evaluation_asked_by_an_officer_names_them(officer):
+    contract = calaisis_contract()
+
+    evaluation = contract_evaluate(contract=contract, by=officer)
+
+    assert Evaluation.objects.get(pk=evaluation.pk).created_by == officer
+
+
+def _stored_meanwhile(contract):
+    """The unsaved candidate of a run that read ``contract``'s inputs, and the snapshot another
+    process stored for the same inputs before this run could write its own."""
+    from funding.evaluations.loading import load_inputs
+    from funding.evaluations.snapshot import build_evaluation, fingerprint
+
+    (inputs,) = load_inputs([contract], as_of=None, today=timezone.localdate())
+    candidate = build_evaluation(inputs, fingerprint_hex=fingerprint(inputs))
+    return candidate, (candidate.contract_id, candidate.as_of, candidate.fingerprint)
+
+
+def test_a_snapshot_stored_meanwhile_is_the_contracts_own_even_when_another_has_the_same_inputs():
+    from funding.evaluations.service import _insert_or_get
+
+    twin = calaisis_contract()  # same inputs, hence the same fingerprint, another contract
+    twin_snapshot = contract_evaluate(contract=twin)
+    contract = calaisis_contract(reference="COTTRI-2021-JUMEAU")
+    candidate, key = _stored_meanwhile(contract)
+    meanwhile = contract_evaluate(contract=contract)
+    assert meanwhile.fingerprint == twin_snapshot.fingerprint
+
+    (returned,) = _insert_or_get({key: candidate}).values()
+
+    assert (returned.pk, returned.created) == (meanwhile.pk, False)
+    assert returned.contract is contract
+
+
+def test_a_snapshot_stored_meanwhile_is_the_one_of_the_same_inputs_not_the_latest():
+    from funding.evaluations.service import _insert_or_get
+
+    contract = calaisis_contract()
+    earlier = contract_evaluate(contract=contract)  # inputs read again below
+    late = entry(indicator_of(contract, "renovations"), "5", on=datetime.date(2023, 10, 31))
+    later = contract_evaluate(contract=contract)  # other inputs, stored after
+    late.delete()
+    candidate, key = _stored_meanwhile(contract)
+
+    (returned,) = _insert_or_get({key: candidate}).values()
+
+    assert later.pk != earlier.pk
+    assert (returned.pk, returned.fingerprint) == (earlier.pk, earlier.fingerprint)
+    assert renovations_level(returned) == "1220"
