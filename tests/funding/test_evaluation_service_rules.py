@@ -134,6 +134,7 @@ def test_a_snapshot_stored_meanwhile_is_the_contracts_own_even_when_another_has_
     twin = calaisis_contract()  # same inputs, hence the same fingerprint, another contract
     twin_snapshot = contract_evaluate(contract=twin)
     contract = calaisis_contract(reference="COTTRI-2021-JUMEAU")
+    assert contract_evaluation_preview(contract=contract).pk is None  # not the twin's snapshot
     candidate, key = _stored_meanwhile(contract)
     meanwhile = contract_evaluate(contract=contract)
     assert meanwhile.fingerprint == twin_snapshot.fingerprint
@@ -159,3 +160,4 @@ def test_a_snapshot_stored_meanwhile_is_the_one_of_the_same_inputs_not_the_lates
     assert later.pk != earlier.pk
     assert (returned.pk, returned.fingerprint) == (earlier.pk, earlier.fingerprint)
     assert renovations_level(returned) == "1220"
+    assert contract_evaluation_preview(contract=contract).pk == earlier.pk
