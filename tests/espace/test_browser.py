@@ -12,18 +12,10 @@ from axe_playwright_python.sync_playwright import Axe
 from cotri.api.models import ApiToken
 from indicators.enums import EntryStatus
 from indicators.models import ProgressEntry
+from tests.axe import serious_violations
 
 # serialized_rollback: the data migrations (programmes, catalogue) survive the flush.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _serious(axe: Axe, page) -> list:
-    violations = axe.run(page).response["violations"]
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def _journey(browser, screenshot):
@@ -31,7 +23,7 @@ def _journey(browser, screenshot):
     page, axe, found = browser.new_page(locale="fr-FR"), Axe(), {}
 
     def step(name: str) -> None:
-        found[name] = _serious(axe, page)
+        found[name] = serious_violations(page, axe=axe)
         screenshot(page, name)
 
     return page, step, found
@@ -134,7 +126,7 @@ def test_login_page_with_the_proconnect_button(live_server, browser, screenshot,
     page.goto(live_server.url + "/espace/connexion/")
     button = page.get_by_role("link", name="S’identifier avec ProConnect")
     assert button.get_attribute("href") == "/oidc/authenticate/"
-    found = _serious(Axe(), page)
+    found = serious_violations(page)
     screenshot(page, "connexion-proconnect")
     page.close()
     assert found == []

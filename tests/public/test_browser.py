@@ -11,6 +11,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from indicators.enums import ActorRole, MeansKind
 from indicators.models import Action, Actor, Means
+from tests.axe import serious_violations
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,
@@ -55,12 +56,7 @@ def test_no_serious_or_critical_axe_violation(fiche, live_server, browser):
     for url in PAGES:
         page.goto(live_server.url + url)
         assert page.locator("h1").count() == 1
-        violations = axe.run(page).response["violations"]
-        found[url] = [
-            (v["id"], [n["target"] for n in v["nodes"]])
-            for v in violations
-            if v["impact"] in ("serious", "critical")
-        ]
+        found[url] = serious_violations(page, axe=axe)
     assert found == {url: [] for url in PAGES}
 
 

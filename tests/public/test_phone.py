@@ -12,6 +12,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from cotri.public.legal import AUDITED_PAGES
+from tests.axe import serious_violations
 from tests.factories import (
     ContractFactory,
     IndicatorFactory,
@@ -58,15 +59,6 @@ def _watch(page) -> list[str]:
     return errors
 
 
-def _serious(axe: Axe, page, context: str | None = None) -> list:
-    violations = axe.run(page, context=context).response["violations"]
-    return [
-        (v["id"], [n["target"] for n in v["nodes"]])
-        for v in violations
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
 def test_on_a_phone_the_menu_opens_on_every_public_page(fiche, live_server, browser, screenshot):
     page = browser.new_page(viewport={"width": 375, "height": 740}, locale="fr-FR")
     errors, axe, found = _watch(page), Axe(), {}
@@ -74,7 +66,7 @@ def test_on_a_phone_the_menu_opens_on_every_public_page(fiche, live_server, brow
         response = page.goto(live_server.url + path, wait_until="networkidle")
         assert response.status == (404 if path == NOT_FOUND else 200), path
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, path
-        found[path] = _serious(axe, page)
+        found[path] = serious_violations(page, axe=axe)
         menu = page.get_by_role("button", name="Menu")
         assert menu.is_visible(), path
         menu.click()
@@ -84,7 +76,7 @@ def test_on_a_phone_the_menu_opens_on_every_public_page(fiche, live_server, brow
         assert dialog.get_by_role("link").count() >= 1, path
         assert page.locator(".fr-header__menu-links .fr-btns-group").count() == 1, path
         # The open menu itself (the page behind it is inert while it is open).
-        found[f"{path} (menu ouvert)"] = _serious(axe, page, "#menu-mobile")
+        found[f"{path} (menu ouvert)"] = serious_violations(page, "#menu-mobile", axe=axe)
         if path in ("/", "/plan-du-site/"):
             screenshot(page, f"menu-ouvert-{path.strip('/') or 'accueil'}")
         dialog.get_by_role("button", name="Fermer").click()
@@ -99,7 +91,7 @@ def test_on_a_laptop_every_public_page_is_clean(fiche, live_server, browser):
     errors, axe, found = _watch(page), Axe(), {}
     for path in PATHS:
         page.goto(live_server.url + path, wait_until="networkidle")
-        found[path] = _serious(axe, page)
+        found[path] = serious_violations(page, axe=axe)
         assert not page.get_by_role("button", name="Menu").is_visible(), path
         header = page.locator(".fr-header__tools-links")
         way_in = "Se connecter" if path.startswith("/espace/") else "Espace des territoires"

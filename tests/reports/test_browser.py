@@ -6,15 +6,11 @@ critical violation; screenshots in artifacts/screenshots/<test-name>/."""
 import re
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from docx import Document
 
+from tests.axe import serious_violations
+
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def _serious(page) -> list:
-    violations = Axe().run(page).response["violations"]
-    return [v["id"] for v in violations if v["impact"] in ("serious", "critical")]
 
 
 def test_chef_writes_generates_and_downloads_the_annual_report(
@@ -30,7 +26,7 @@ def test_chef_writes_generates_and_downloads_the_annual_report(
     page.goto(base + "/espace/contrats/COTTRI-2021-CALAISIS/")
     page.get_by_role("link", name="Rapport annuel 2022").click()
     page.wait_for_url(re.compile(r".*/rapports/2022/$"))
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "rapport-vide")
 
     page.get_by_role("textbox", name=re.compile("^Faits marquants")).fill(
@@ -45,7 +41,7 @@ def test_chef_writes_generates_and_downloads_the_annual_report(
     screenshot(page, "generation-lancee")
     # The script reloads the page when the task ends (eager: right after the response).
     page.get_by_role("link", name="PDF").wait_for(timeout=120_000)
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "documents")
 
     with page.expect_download() as download:
@@ -76,7 +72,7 @@ def test_the_page_script_follows_a_running_generation_and_reloads_when_done(
     page.goto(base + "/espace/contrats/COT-A/rapports/2022/")
     status = page.get_by_role("status")
     assert status.inner_text().replace("\u202f", " ") == "Génération en cours : 20 %"
-    assert _serious(page) == []
+    assert serious_violations(page) == []
     screenshot(page, "generation-20")
 
     # What the task writes as it goes; the script shows it without reloading.
