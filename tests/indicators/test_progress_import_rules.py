@@ -189,6 +189,7 @@ def test_an_officer_s_new_entry_is_validated_by_them_with_its_history_and_transi
     assert entry.submitted_at is not None and entry.reviewed_at == entry.submitted_at
     (history,) = entry.history.all()
     assert (history.history_user, history.history_change_reason) == (officer, IMPORT_NOTE)
+    assert history.history_type == "+"
     transition = EntryTransition.objects.get(entry=entry)
     assert (transition.from_status, transition.to_status) == ("", EntryStatus.VALIDATED)
     assert (transition.by, transition.note) == (officer, "Import de fichier")
@@ -226,6 +227,7 @@ def test_an_officer_s_correction_keeps_author_and_first_submission_and_records_t
     assert entry.reviewed_at is not None and entry.updated_at == entry.reviewed_at
     assert entry.version == version + 1
     latest = entry.history.order_by("-history_date").first()
+    assert latest.history_type == "~"  # a change, not a creation
     assert (latest.history_user, latest.history_change_reason, latest.value) == (
         officer,
         IMPORT_NOTE,
