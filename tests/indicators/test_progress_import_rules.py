@@ -431,3 +431,30 @@ def test_a_chef_cannot_write_in_a_locked_period(indicator, stranger, monkeypatch
     assert calls == [{indicator.objective.contract_id}]
     # An officer writes in a closed campaign.
     assert progress_import(content=content, filename="a.csv").created == 2
+
+
+def test_a_chef_s_file_counts_every_unchanged_row_and_names_every_refused_one(indicator, stranger):
+    for day in (datetime.date(2021, 3, 31), datetime.date(2021, 6, 30)):
+        ProgressEntryFactory(indicator=indicator, date=day, value=Decimal("10"))
+        ProgressEntryFactory(
+            indicator=indicator,
+            date=day.replace(year=2022),
+            value=Decimal("10"),
+            status=EntryStatus.SUBMITTED,
+        )
+    chef = {
+        "by": stranger,
+        "officer": False,
+        "allowed_contract_ids": [indicator.objective.contract_id],
+    }
+    row = "COTTRI-2021-CALAISIS;O1;renovations;{};{};;"
+    same = _csv(*(row.format(day, 10) for day in ("31/03/2021", "30/06/2021")))
+    assert progress_import(content=same, filename="a.csv", **chef).unchanged == 2
+    changed = _csv(*(row.format(day, 11) for day in ("31/03/2022", "30/06/2022", "31/03/2021")))
+    assert _errors(changed, **chef) == [
+        "ligne 2 : valeur : cette valeur est en cours de validation et ne peut plus changer ; "
+        "l'agent peut vous la renvoyer pour correction",
+        "ligne 3 : valeur : cette valeur est en cours de validation et ne peut plus changer ; "
+        "l'agent peut vous la renvoyer pour correction",
+        "ligne 4 : valeur : cette valeur est déjà validée et ne peut plus changer",
+    ]
