@@ -458,3 +458,27 @@ def test_a_chef_s_file_counts_every_unchanged_row_and_names_every_refused_one(in
         "l'agent peut vous la renvoyer pour correction",
         "ligne 4 : valeur : cette valeur est déjà validée et ne peut plus changer",
     ]
+
+
+def test_an_officer_s_unchanged_row_does_not_stop_the_rows_after_it(indicator, officer):
+    ProgressEntryFactory(indicator=indicator, value=Decimal("10"))
+    content = _csv(
+        "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;10;;",
+        "COTTRI-2021-CALAISIS;O1;renovations;31/12/2022;12;;",
+    )
+    result = progress_import(content=content, filename="a.csv", by=officer)
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 1)
+    assert [planned.line for planned in result.rows] == [3]
+
+
+def test_a_file_without_a_comment_column_imported_back_leaves_the_entries_alone(indicator, officer):
+    entry = ProgressEntryFactory(indicator=indicator, value=Decimal("10"), comment="")
+    version = entry.version
+    content = _csv(
+        "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;10",
+        header="contract;objective;indicator;date;value\n",
+    )
+    result = progress_import(content=content, filename="a.csv", by=officer)
+    assert (result.updated, result.unchanged) == (0, 1)
+    entry.refresh_from_db()
+    assert entry.version == version
