@@ -411,26 +411,37 @@ def test_a_refusal_of_the_database_is_reported_as_a_file_error(indicator, monkey
 def test_a_chef_cannot_write_in_a_locked_period(indicator, stranger, monkeypatch):
     from indicators import locks
 
-    calls = []
+    contract_id = indicator.objective.contract_id
+    existing = ProgressEntryFactory(
+        indicator=indicator, date=datetime.date(2022, 12, 31), status=EntryStatus.DRAFT
+    )
+    loaded, asked = [], []
 
     def provider(contract_ids):
-        calls.append(set(contract_ids))
-        return lambda contract_id, date, entry_id: "campagne close" if date.year == 2021 else None
+        loaded.append(set(contract_ids))
+
+        def reason(contract_id, date, entry_id):
+            asked.append((contract_id, date, entry_id))
+            return "campagne close" if date.year == 2021 else None
+
+        return reason
 
     monkeypatch.setattr(locks, "_provider", provider)
-    chef = {
-        "by": stranger,
-        "officer": False,
-        "allowed_contract_ids": [indicator.objective.contract_id],
-    }
+    chef = {"by": stranger, "officer": False, "allowed_contract_ids": [contract_id]}
     content = _csv(
         "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;10;;",
         "COTTRI-2021-CALAISIS;O1;renovations;31/12/2022;10;;",
     )
     assert _errors(content, **chef) == ["ligne 2 : date : campagne close"]
-    assert calls == [{indicator.objective.contract_id}]
+    assert loaded == [{contract_id}]
+    # The existing entry of the same date is named: the provider may know it (an unlock).
+    assert asked == [
+        (contract_id, datetime.date(2021, 12, 31), None),
+        (contract_id, datetime.date(2022, 12, 31), existing.pk),
+    ]
     # An officer writes in a closed campaign.
-    assert progress_import(content=content, filename="a.csv").created == 2
+    result = progress_import(content=content, filename="a.csv")
+    assert (result.created, result.updated) == (1, 1)
 
 
 def test_a_chef_s_file_counts_every_unchanged_row_and_names_every_refused_one(indicator, stranger):
