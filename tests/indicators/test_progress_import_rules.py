@@ -487,9 +487,11 @@ def test_a_file_without_a_comment_column_imported_back_leaves_the_entries_alone(
     version = entry.version
     content = _csv(
         "COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;10",
+        "COTTRI-2021-CALAISIS;O1;renovations;31/12/2022;12",
         header="contract;objective;indicator;date;value\n",
     )
     result = progress_import(content=content, filename="a.csv", by=officer)
-    assert (result.updated, result.unchanged) == (0, 1)
+    assert (result.created, result.updated, result.unchanged) == (1, 0, 1)
     entry.refresh_from_db()
     assert entry.version == version
+    assert _ours().get(date=datetime.date(2022, 12, 31)).comment == ""  # no comment, none made up
