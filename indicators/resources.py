@@ -237,7 +237,10 @@ class ProgressImportResource(resources.Resource):
                 row.add_instance_info(entry)
             result.append_row_result(row)
             result.increment_row_result_total(row)
-        result.total_rows = len(outcome.rows)
+        # Rows identical to their entry (an export imported back) are left alone: counted as
+        # skipped, so the admin's message says « … et N ignorés ».
+        result.totals[RowResult.IMPORT_TYPE_SKIP] += outcome.unchanged
+        result.total_rows = len(outcome.rows) + outcome.unchanged
         return result
 
 

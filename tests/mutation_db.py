@@ -10,7 +10,7 @@ environment variable ``COTRI_MUTATION_DB`` set to a file path (SQLite only):
   only checks the migrations (``--reuse-db``).
 
 Without the variable, this plugin does nothing. ``make mutation`` removes the file first, so a
-new migration is never missed. Loaded by ``-p tests.mutation_db`` (``[tool.mutmut]``).
+new migration is never missed. Loaded by ``tests/conftest.py`` (``pytest_plugins``).
 """
 
 from __future__ import annotations

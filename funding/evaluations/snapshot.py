@@ -27,7 +27,7 @@ from indicators.rules import (
 from .loading import ContractInputs, IndicatorRow
 
 # Bump when the stored snapshot changes shape: the same data then gives a new snapshot.
-SNAPSHOT_VERSION = 2  # 2: rate_with_pending, projected verdict
+SNAPSHOT_VERSION = 3  # 2: rate_with_pending, projected verdict; 3: projection from the level
 RATE_STEP = Decimal("1E-10")
 _EXACT = Context(prec=200)
 

@@ -225,10 +225,16 @@ def test_progress_entries_export_and_import_back(officer_client, neighbour):
         },
     )
     form = preview.context["confirm_form"]
-    officer_client.post(
+    done = officer_client.post(
         reverse("admin:indicators_progressentry_process_import"),
         {name: form.initial[name] for name in form.fields},
+        follow=True,
     )
+    # The officer is told that every line was already so (ours and the neighbour's four).
+    rows = 1 + len(neighbour.entries)
+    assert [str(m) for m in done.context["messages"]] == [
+        f"Import terminé (saisies d'avancement) : 0 ajout, 0 mise à jour, {rows} lignes inchangées."
+    ]
     assert ProgressEntry.objects.for_contract(contract).get() == entry
     assert ProgressEntry.objects.values().get(pk=entry.pk) == before
     assert (before["value"], before["comment"]) == (Decimal("1500.25"), "+ Bilan, 2021")

@@ -176,6 +176,28 @@ def test_command_exit_status_and_error_lines(calaisis, tmp_path, capsys):
     assert _ours().count() == 2
 
 
+def test_the_command_says_what_it_saved_and_what_was_already_so(calaisis, tmp_path, capsys):
+    file = tmp_path / "avancement.csv"
+    file.write_bytes(FRENCH_CSV)
+    call_command("import_progress", str(file), "--dry-run")
+    assert capsys.readouterr().out.strip() == (
+        "2 saisies seraient importées (2 créées, 0 mise à jour) sur 1 contrat."
+    )
+    call_command("import_progress", str(file))
+    assert capsys.readouterr().out.strip() == (
+        "2 saisies importées (2 créées, 0 mise à jour) sur 1 contrat."
+    )
+    file.write_bytes(FRENCH_CSV.replace(b";420;", b";450;"))  # one row corrected, one as it was
+    call_command("import_progress", str(file))
+    assert capsys.readouterr().out.strip() == (
+        "1 saisie importée (0 créée, 1 mise à jour) sur 1 contrat ; 1 ligne déjà à jour ignorée."
+    )
+    call_command("import_progress", str(file))  # the same file again: nothing to save
+    assert capsys.readouterr().out.strip() == (
+        "0 saisie importée (0 créée, 0 mise à jour) sur 0 contrat ; 2 lignes déjà à jour ignorées."
+    )
+
+
 # Guarding the door -------------------------------------------------------------------------------
 
 

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from exchange.progress_import import ProgressImportError, import_rights, progress_import
-from french.output import format_count
+from french.output import agree, format_count
 
 
 class Command(BaseCommand):
@@ -41,9 +41,21 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise SystemExit(1) from None
-        verb = "seraient importées" if dry_run else "importées"
+        saved = result.created + result.updated
+        verb = (
+            agree(saved, "importée")
+            if not dry_run
+            else agree(saved, "serait importée", "seraient importées")
+        )
+        unchanged = (  # rows identical to their entry: « 3 lignes déjà à jour ignorées »
+            f" ; {format_count(result.unchanged, 'ligne')} déjà à jour "
+            f"{agree(result.unchanged, 'ignorée')}"
+            if result.unchanged
+            else ""
+        )
         self.stdout.write(
-            f"{result.created + result.updated} saisies {verb} "
-            f"({result.created} créées, {result.updated} mises à jour) "
-            f"sur {format_count(len(result.contract_ids), 'contrat')}."
+            f"{format_count(saved, 'saisie')} {verb} "
+            f"({format_count(result.created, 'créée')}, "
+            f"{format_count(result.updated, 'mise à jour', 'mises à jour')}) "
+            f"sur {format_count(len(result.contract_ids), 'contrat')}{unchanged}."
         )
