@@ -137,7 +137,7 @@ def test_values_under_review_cannot_change_but_the_same_file_can_come_again(
     same = row.format(**cells)
 
     preview = _upload(client, _french_csv(same))
-    assert "1 ligne identique à une valeur déjà soumise (ignorée)" in _text(preview)
+    assert "1 ligne identique à une valeur déjà soumise ou validée (ignorée)" in _text(preview)
 
     changed = _upload(client, _french_csv(row.format(**{**cells, "value": "21"})))
     assert "en cours de validation et ne peut plus changer" in _text(changed)
@@ -234,7 +234,7 @@ def test_an_export_corrected_by_the_chef_imports_back(client, chef_a, draft_a, s
 
     preview = _upload(client, corrected.encode("utf-8-sig"))
 
-    assert "0 saisies à créer, 1 à corriger, 1 ligne identique" in _text(preview)
+    assert "0 saisie à créer, 1 à corriger, 1 ligne identique" in _text(preview)
     _confirm(client, preview)
     draft_a.refresh_from_db()
     assert (draft_a.value, draft_a.status) == (Decimal("99"), EntryStatus.SUBMITTED)
