@@ -9,6 +9,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from exchange.progress_import import ProgressImportError, progress_import
 from exchange.progress_write import IMPORT_NOTE
@@ -495,3 +497,24 @@ def test_a_file_without_a_comment_column_imported_back_leaves_the_entries_alone(
     entry.refresh_from_db()
     assert entry.version == version
     assert _ours().get(date=datetime.date(2022, 12, 31)).comment == ""  # no comment, none made up
+
+
+# Work per file -----------------------------------------------------------------------------------
+
+
+def test_the_queries_of_an_import_do_not_grow_with_the_contracts_indicators(indicator):
+    """The indicators of the file's contracts are read with their objective and contract at once:
+    a contract of 1 or 31 indicators costs the same queries (docs/mutation.md, select_related)."""
+    content = _csv("COTTRI-2021-CALAISIS;O1;renovations;31/12/2021;420;;")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            progress_import(content=content, filename="a.csv", dry_run=True)
+        return len(captured)
+
+    alone = queries()
+    for n in range(30):
+        objective = ObjectiveFactory(contract=indicator.objective.contract, code=f"X{n}")
+        IndicatorFactory(objective=objective, code=f"autre-{n}")
+    assert queries() == alone
+    assert not _ours().exists()  # a dry run
