@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 
 from contracts.enums import MembershipRole
 from contracts.models import ProjectMembership
@@ -62,6 +63,19 @@ def chef_b(django_user_model, contract_b):
 @pytest.fixture
 def reader_a(django_user_model, contract_a):
     return _member(django_user_model, "lecteura", contract_a.territory, MembershipRole.READER)
+
+
+@pytest.fixture
+def officer_and_chef(django_user_model, contract_a):
+    """An officer who is also a chef de projet of territory A (four eyes: not their entries)."""
+    user = django_user_model.objects.create_user(
+        "double", email="double@example.org", password="mot-de-passe-double", is_staff=True
+    )
+    user.groups.add(Group.objects.get_or_create(name="officers")[0])
+    ProjectMembership.objects.create(
+        user=user, territory=contract_a.territory, role=MembershipRole.PROJECT_LEAD
+    )
+    return user
 
 
 @pytest.fixture

@@ -5,12 +5,9 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from contracts.enums import MembershipRole
-from contracts.models import ProjectMembership
 from indicators.enums import EntryStatus
 from indicators.services import (
     OWN_ENTRY_MESSAGE,
@@ -22,19 +19,6 @@ from indicators.services import (
 from tests.factories import ProgressEntryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def officer_and_chef(django_user_model, contract_a):
-    """An officer who is also a chef de projet of territory A."""
-    user = django_user_model.objects.create_user(
-        "double", email="double@example.org", password="mot-de-passe-double", is_staff=True
-    )
-    user.groups.add(Group.objects.get_or_create(name="officers")[0])
-    ProjectMembership.objects.create(
-        user=user, territory=contract_a.territory, role=MembershipRole.PROJECT_LEAD
-    )
-    return user
 
 
 @pytest.fixture

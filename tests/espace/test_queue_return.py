@@ -5,11 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from contracts.enums import MembershipRole
-from contracts.models import ProjectMembership
 from indicators.enums import EntryStatus
 from indicators.models import EntryTransition
 from indicators.services import OWN_ENTRY_MESSAGE, entry_save_draft, entry_submit
@@ -41,19 +38,6 @@ def test_returning_from_the_queue_sends_the_entry_back_with_the_note(
         entry=submitted_a, to_status=EntryStatus.RETURNED, by=officer
     ).exists()
     neighbour.assert_unchanged()  # its submitted entry still waits in the queue
-
-
-@pytest.fixture
-def officer_and_chef(django_user_model, contract_a):
-    """An officer who is also a chef de projet of territory A (four eyes: not their entries)."""
-    user = django_user_model.objects.create_user(
-        "double", email="double@example.org", password="mot-de-passe-double", is_staff=True
-    )
-    user.groups.add(Group.objects.get_or_create(name="officers")[0])
-    ProjectMembership.objects.create(
-        user=user, territory=contract_a.territory, role=MembershipRole.PROJECT_LEAD
-    )
-    return user
 
 
 @pytest.mark.parametrize(
