@@ -75,6 +75,29 @@ def test_chef_enters_a_french_decimal_and_submits(
     neighbour.assert_unchanged()
 
 
+def test_a_chef_is_told_whether_the_entry_was_kept_as_a_draft_or_submitted(
+    client, chef_a, indicator_a, neighbour
+):
+    client.force_login(chef_a)
+    url = reverse("espace:indicator", args=[indicator_a.pk])
+
+    draft = client.post(url, _entry_data(), follow=True)
+    entry = ProgressEntry.objects.get(indicator=indicator_a)
+    submitted = client.post(
+        reverse("espace:entry", args=[entry.pk]),
+        _entry_data(action="submit", version=entry.version),
+        follow=True,
+    )
+
+    assert [str(m) for m in draft.context["messages"]] == ["Brouillon enregistré."]
+    assert [str(m) for m in submitted.context["messages"]] == [
+        "Saisie soumise : un agent va la relire."
+    ]
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.SUBMITTED
+    neighbour.assert_unchanged()
+
+
 def test_evidence_accepted_when_content_matches_extension(client, chef_a, indicator_a):
     client.force_login(chef_a)
     upload = SimpleUploadedFile("pv.pdf", PDF, content_type="application/pdf")
