@@ -1,6 +1,7 @@
 """« Et si… » gives what an evaluation gives once entries bringing the indicators to the typed
 levels are validated (property test over random levels, both bonus modes)."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -124,3 +125,15 @@ def test_a_cumulative_level_below_its_baseline_is_refused(calaisis):
 
     assert caught.value.indicator_id == indicator.pk
     assert "inférieur à sa valeur de référence" in str(caught.value)
+
+
+def test_a_simulation_at_an_earlier_date_reads_the_contract_as_it_was_then(calaisis):
+    pistes = Indicator.objects.get(objective__contract=calaisis, code="pistes")
+    as_of = datetime.date(2021, 12, 31)
+
+    simulated = contract_simulate(contract=calaisis, levels={pistes.pk: Decimal("50")}, as_of=as_of)
+
+    evaluated = contract_evaluation_preview(contract=calaisis, as_of=as_of)
+    assert simulated.as_of == evaluated.as_of == as_of
+    assert simulated.objectives[0]["indicators"][0]["level"] == "420.0000"  # not yet 1 220
+    assert (simulated.objectives, simulated.reasons) == (evaluated.objectives, evaluated.reasons)
