@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 from contracts.models import Contract
 from funding.evaluations import SimulationError, contract_evaluation_preview, contract_simulate
 from indicators.enums import Accumulation, EntryStatus
-from indicators.models import Indicator, ProgressEntry
+from indicators.models import Indicator, Objective, ProgressEntry
 from indicators.rules import entries_for_level
+from tests.factories import IndicatorFactory
 from tests.funding.evaluation_builders import END, REVIEWED, calaisis_contract
 
 pytestmark = pytest.mark.django_db
@@ -137,3 +138,14 @@ def test_a_simulation_at_an_earlier_date_reads_the_contract_as_it_was_then(calai
     assert simulated.as_of == evaluated.as_of == as_of
     assert simulated.objectives[0]["indicators"][0]["level"] == "420.0000"  # not yet 1 220
     assert (simulated.objectives, simulated.reasons) == (evaluated.objectives, evaluated.reasons)
+
+
+def test_a_level_typed_for_the_second_indicator_of_an_objective_is_simulated(calaisis):
+    objective = Objective.objects.get(contract=calaisis, code="O1")
+    second = IndicatorFactory(objective=objective, code="renovations-bbc", order=1)
+
+    simulated = contract_simulate(contract=calaisis, levels={second.pk: Decimal("60")})
+
+    first_row, second_row = simulated.objectives[0]["indicators"]
+    assert (first_row["code"], first_row["level"]) == ("renovations", "1220.0000")
+    assert (second_row["code"], second_row["level"]) == ("renovations-bbc", "60.0000")
