@@ -123,6 +123,20 @@ def test_a_missing_and_an_unknown_column_are_named_on_the_header_line(indicator)
     assert len(errors) == 2
 
 
+def test_every_missing_and_unknown_column_is_named_on_the_line_of_the_header(indicator):
+    content = (
+        "Suivi 2022\n"
+        "contrat;indicateur;valeur;couleur;Poids;(unité)\n"
+        "COTTRI-2021-CALAISIS;renovations;2;3;4;5\n"
+    ).encode()
+    assert _errors(content) == [
+        "ligne 2 : objectif, date : colonne obligatoire absente",
+        "ligne 2 : couleur, poids : colonne inconnue (colonnes possibles : contrat, objectif, "
+        "indicateur, date, valeur, commentaire, statut ; une colonne d'aide entre parenthèses "
+        "est ignorée)",
+    ]
+
+
 # The rows ----------------------------------------------------------------------------------------
 
 
