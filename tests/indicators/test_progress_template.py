@@ -248,7 +248,7 @@ def ordered():
     IndicatorFactory(objective=d, code="d1", label="D un", unit="u", order=0)
     c = ObjectiveFactory(contract=contract, incontournable=first, code="C", order=1, title="C")
     IndicatorFactory(objective=c, code="c1", label="C un", unit="u", order=5)
-    b = ObjectiveFactory(contract=contract, incontournable=first, code="B", order=0, title="B")
+    b = ObjectiveFactory(contract=contract, incontournable=first, code="B", order=2, title="B")
     # Within an objective, the indicator's order, not its creation.
     IndicatorFactory(objective=b, code="b-second", label="B deux", unit="u", order=2)
     IndicatorFactory(objective=b, code="b-first", label="B un", unit="u", order=1)
@@ -257,18 +257,18 @@ def ordered():
 
 def test_the_rows_follow_the_contract_page_order(ordered):
     assert [(r.objective, r.indicator) for r in template_rows(contract=ordered)] == [
-        ("B", "b-first"),
-        ("B", "b-second"),
         ("C", "c1"),
         ("D", "d1"),
+        ("B", "b-first"),
+        ("B", "b-second"),
         ("A", "eau"),
     ]
     xlsx = load_workbook(io.BytesIO(progress_template_xlsx(contract=ordered))).active
     assert [row[2] for row in xlsx.iter_rows(min_row=2, values_only=True)] == [
-        "b-first",
-        "b-second",
         "c1",
         "d1",
+        "b-first",
+        "b-second",
         "eau",
     ]
 
