@@ -379,11 +379,15 @@ def test_a_chef_s_file_notifies_the_officers_and_an_officer_s_does_not(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["agent@example.org"]
     with django_capture_on_commit_callbacks(execute=True):
+        # Even the entry an officer's file puts back under review is no news to the officers.
         progress_import(
-            content=_csv("COTTRI-2021-CALAISIS;O1;renovations;30/06/2021;10;;"),
+            content=_csv("COTTRI-2021-CALAISIS;O1;renovations;30/06/2021;10;;soumise"),
             filename="a.csv",
             by=officer,
         )
+    assert ProgressEntry.objects.get(date=datetime.date(2021, 6, 30)).status == (
+        EntryStatus.SUBMITTED
+    )
     assert len(mailoutbox) == 1
 
 
