@@ -123,6 +123,20 @@ def test_a_missing_and_an_unknown_column_are_named_on_the_header_line(indicator)
     assert len(errors) == 2
 
 
+def test_every_missing_and_unknown_column_is_named_on_the_line_of_the_header(indicator):
+    content = (
+        "Suivi 2022\n"
+        "contrat;indicateur;valeur;couleur;Poids;(unité)\n"
+        "COTTRI-2021-CALAISIS;renovations;2;3;4;5\n"
+    ).encode()
+    assert _errors(content) == [
+        "ligne 2 : objectif, date : colonne obligatoire absente",
+        "ligne 2 : couleur, poids : colonne inconnue (colonnes possibles : contrat, objectif, "
+        "indicateur, date, valeur, commentaire, statut ; une colonne d'aide entre parenthèses "
+        "est ignorée)",
+    ]
+
+
 # The rows ----------------------------------------------------------------------------------------
 
 
@@ -365,11 +379,15 @@ def test_a_chef_s_file_notifies_the_officers_and_an_officer_s_does_not(
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["agent@example.org"]
     with django_capture_on_commit_callbacks(execute=True):
+        # Even the entry an officer's file puts back under review is no news to the officers.
         progress_import(
-            content=_csv("COTTRI-2021-CALAISIS;O1;renovations;30/06/2021;10;;"),
+            content=_csv("COTTRI-2021-CALAISIS;O1;renovations;30/06/2021;10;;soumise"),
             filename="a.csv",
             by=officer,
         )
+    assert ProgressEntry.objects.get(date=datetime.date(2021, 6, 30)).status == (
+        EntryStatus.SUBMITTED
+    )
     assert len(mailoutbox) == 1
 
 
