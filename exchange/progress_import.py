@@ -332,11 +332,10 @@ def _existing_entries(indicators: Iterable[Indicator]) -> dict:
     ids = [i.pk for i in indicators]
     if not ids:
         return {}
-    entries = (
-        ProgressEntry.objects.select_for_update()
-        .filter(indicator_id__in=ids)
-        .order_by("indicator_id", "date", "pk")
-    )
+    # Locked in id order, as the bulk review locks its entries (``entries_review``): in another
+    # order an import and a bulk review of the same entries could each hold one the other
+    # waits for, and PostgreSQL would abort one of them (deadlock).
+    entries = ProgressEntry.objects.select_for_update().filter(indicator_id__in=ids).order_by("pk")
     return {(e.indicator_id, e.date): e for e in entries}
 
 
