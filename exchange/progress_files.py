@@ -443,8 +443,10 @@ def _ods_as_shown(number: Decimal, shown: str) -> str:
     digits = sum(c.isdigit() for c in shown)
     integer = len(str(abs(int(number)))) if abs(number) >= 1 else 1
     places = digits - integer
-    if "E" in shown.upper() or not shown or places < 0 or places > 15:
+    if "E" in shown.upper() or not shown or places > 15:
         return _plain(number)
+    if places < 0:  # fewer digits than the value's: a scaled format, « 1 235 » for 1 234 567
+        return shown  # read as shown, or refused as no number
     return _plain(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
@@ -456,6 +458,7 @@ def read_ods(content: bytes) -> tuple[list[str], Iterator[Row]]:
         line = 0
         depth = 0  # inside the first table only
         cells: list[str] = []
+        blanks = 0  # blank cells met since the row's last non-blank one
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             tag = element.tag
             if tag == f"{{{_TABLE}}}table":
@@ -468,12 +471,17 @@ def read_ods(content: bytes) -> tuple[list[str], Iterator[Row]]:
             if tag in (f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell"):
                 text = _ods_cell_text(element)
                 repeat = int(element.get(f"{{{_TABLE}}}number-columns-repeated", "1"))
-                cells.extend([text] * (min(repeat, _MAX_REPEAT) if text else min(repeat, 1)))
+                if text:
+                    # Blank cells count only before a non-blank one: LibreOffice writes two
+                    # adjacent blank cells as one repeated cell, the row's end as thousands.
+                    cells.extend([""] * min(blanks, _MAX_REPEAT))
+                    cells.extend([text] * min(repeat, _MAX_REPEAT))
+                    blanks = 0
+                else:
+                    blanks += repeat
                 element.clear()
             elif tag == f"{{{_TABLE}}}table-row":
                 repeat = int(element.get(f"{{{_TABLE}}}number-rows-repeated", "1"))
-                while cells and not cells[-1]:
-                    cells.pop()
                 if cells:
                     for _ in range(min(repeat, _MAX_REPEAT)):
                         line += 1
@@ -481,6 +489,7 @@ def read_ods(content: bytes) -> tuple[list[str], Iterator[Row]]:
                 else:
                     line += repeat  # blank rows, often a million of them: counted, not built
                 cells = []
+                blanks = 0
                 element.clear()
 
     return _split(records(), strict_width=False)
