@@ -322,26 +322,33 @@ def read_csv(content: bytes) -> tuple[list[str], Iterator[Row]]:
         )
     delimiter = delimiters[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ended = [0]  # the line where the last record read ends: an unreadable one starts after it
 
     def records() -> Iterator[tuple[int, list[str]]]:
         for cells in reader:
+            ended[0] = reader.line_num
             if hint and reader.line_num == 1:
                 continue
             yield reader.line_num, cells
 
     try:
         header, rows = _split(records(), strict_width=True)
-    except csv.Error as exc:
-        raise file_error(f"CSV illisible : {exc}") from None
-    return header, _csv_errors_guard(rows, reader)
+    except csv.Error:
+        raise _unclosed_quote(ended) from None
+    return header, _csv_errors_guard(rows, ended)
 
 
-def _csv_errors_guard(rows: Iterator[Row], reader) -> Iterator[Row]:
+def _unclosed_quote(ended: list[int]) -> ProgressImportError:
+    # A quote left open swallows the lines after it, up to csv's field limit: the line named is
+    # the one where the unreadable record starts, not where the reader gave up.
+    return file_error(f"ligne {ended[0] + 1} : CSV illisible (guillemet non fermé ?)")
+
+
+def _csv_errors_guard(rows: Iterator[Row], ended: list[int]) -> Iterator[Row]:
     try:
         yield from rows
     except csv.Error:
-        message = f"ligne {reader.line_num} : CSV illisible (guillemet non fermé ?)"
-        raise file_error(message) from None
+        raise _unclosed_quote(ended) from None
 
 
 # XLSX --------------------------------------------------------------------------------------------

@@ -51,11 +51,12 @@ def _ods(*rows: str, names=NAMES) -> bytes:
 <office:body><office:spreadsheet><table:table table:name="Feuille1">
 <table:table-row>{header}</table:table-row>{"".join(rows)}
 </table:table></office:spreadsheet></office:body></office:document-content>"""
+    return _zip(content.encode())
+
+
+def _zip(content_xml: bytes) -> bytes:
     return zip_bytes(
-        {
-            "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
-            "content.xml": content.encode(),
-        }
+        {"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "content.xml": content_xml}
     )
 
 
@@ -229,6 +230,24 @@ def test_a_file_named_ods_holding_an_unreadable_sheet_is_refused_in_french():
             "mimetype": b"application/vnd.oasis.opendocument.spreadsheet",
             "content.xml": b"<office:document-content><broken",
         }
+    )
+    with pytest.raises(ProgressImportError) as raised:
+        _rows(content)
+    assert [str(e) for e in raised.value.errors] == [
+        "fichier : classeur ODS illisible ou endommagé"
+    ]
+
+
+def test_an_ods_sheet_that_breaks_after_its_header_is_refused_in_french():
+    header = "".join(_string(name) for name in NAMES)
+    content = _zip(
+        (
+            "<office:document-content"
+            ' xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+            ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+            ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body>'
+            f"<table:table><table:table-row>{header}</table:table-row><table:table-row><broken"
+        ).encode()
     )
     with pytest.raises(ProgressImportError) as raised:
         _rows(content)

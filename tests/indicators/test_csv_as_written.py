@@ -1,0 +1,59 @@
+"""A CSV file reads as the program that wrote it meant it, even a short one, or is refused naming
+the line to correct (no database)."""
+
+import pytest
+
+from exchange.progress_files import (
+    MAX_ERRORS,
+    ProgressImportError,
+    RowError,
+    read_rows,
+)
+
+HEADER = "contrat;objectif;indicateur;date;valeur;commentaire\r\n"
+ROW = "COT;O1;i1;31/12/2022;5;{}\r\n"
+
+
+def _refusal(content: bytes) -> list[str]:
+    with pytest.raises(ProgressImportError) as raised:
+        _, rows = read_rows(content=content, filename="avancement.csv")
+        list(rows)
+    return [str(error) for error in raised.value.errors]
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "mac_roman", "iso8859_15"])
+def test_a_short_csv_whose_only_accent_is_the_euro_sign_reads_it(encoding):
+    """Windows-1252 and Mac Roman decode such a file equally well: the reading that gives
+    French (« 5 € » rather than « 5 Ä » or « 5 Û ») wins."""
+    _, rows = read_rows(content=(HEADER + ROW.format("5 €")).encode(encoding), filename="a.csv")
+    assert [row.cells["comment"] for row in rows] == ["5 €"]
+
+
+def test_a_quote_left_open_is_refused_naming_the_line_where_it_opens():
+    """The open quote swallows the lines after it until csv's field limit: the message names
+    the line the user must correct, not the four thousandth line where reading stopped."""
+    content = (
+        HEADER
+        + ROW.format("bilan")
+        + "\r\n"
+        + ROW.format("\"bilan de l'été")
+        + ROW.format("suite") * 6_000
+    ).encode()
+    assert _refusal(content) == ["fichier : ligne 4 : CSV illisible (guillemet non fermé ?)"]
+
+
+def test_a_quote_left_open_above_the_header_is_refused_in_french_naming_its_line():
+    content = ('"Suivi 2022\r\n' + HEADER + ROW.format("suite") * 6_000).encode()
+    assert _refusal(content) == ["fichier : ligne 1 : CSV illisible (guillemet non fermé ?)"]
+
+
+def test_several_missing_columns_are_named_in_french_on_one_line():
+    error = RowError(3, "contract, objective", "colonne obligatoire absente")
+    assert str(error) == "ligne 3 : contrat, objectif : colonne obligatoire absente"
+
+
+def test_a_refusal_counts_every_error_beyond_those_it_lists():
+    errors = [RowError(line, "date", "date invalide") for line in range(2, 2 + 4_000)]
+    refusal = ProgressImportError(errors)
+    assert refusal.total == 4_000
+    assert len(refusal.errors) == MAX_ERRORS + 1
