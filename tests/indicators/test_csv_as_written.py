@@ -21,12 +21,22 @@ def _refusal(content: bytes) -> list[str]:
     return [str(error) for error in raised.value.errors]
 
 
+@pytest.mark.parametrize("comment", ["5 €", "coût : 12 €"])
 @pytest.mark.parametrize("encoding", ["cp1252", "mac_roman", "iso8859_15"])
-def test_a_short_csv_whose_only_accent_is_the_euro_sign_reads_it(encoding):
-    """Windows-1252 and Mac Roman decode such a file equally well: the reading that gives
-    French (« 5 € » rather than « 5 Ä » or « 5 Û ») wins."""
-    _, rows = read_rows(content=(HEADER + ROW.format("5 €")).encode(encoding), filename="a.csv")
-    assert [row.cells["comment"] for row in rows] == ["5 €"]
+def test_a_short_csv_with_a_euro_sign_reads_it_in_each_encoding(encoding, comment):
+    """Windows-1252, ISO-8859-15 and Mac Roman decode such a file equally well: the reading
+    that gives French (« 5 € » rather than « 5 Ä » or « 5 Û ») wins."""
+    content = (HEADER + ROW.format(comment)).encode(encoding)
+    _, rows = read_rows(content=content, filename="a.csv")
+    assert [row.cells["comment"] for row in rows] == [comment]
+
+
+def test_a_windows_csv_with_a_half_and_a_euro_sign_is_not_read_as_iso_8859_15():
+    """ISO-8859-15 puts « œ » where Windows-1252 puts « ½ »: a file holding « € » at a byte
+    ISO-8859-15 lacks is Windows-1252."""
+    content = (HEADER + ROW.format("½ journée à 5 €")).encode("cp1252")
+    _, rows = read_rows(content=content, filename="a.csv")
+    assert [row.cells["comment"] for row in rows] == ["½ journée à 5 €"]
 
 
 def test_a_quote_left_open_is_refused_naming_the_line_where_it_opens():

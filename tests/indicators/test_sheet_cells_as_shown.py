@@ -124,6 +124,7 @@ def test_an_ods_number_shown_in_thousands_reads_as_shown_or_is_refused_as_no_num
         (1234.567, "0.00e+00", "1234.567"),
         (1.25, "# ?/?", "1.25"),  # a fraction: the value itself
         (1234567890, "#,##0,,", "1235"),  # in millions
+        (-0.4, "0", "0"),  # never « -0 »
     ],
 )
 def test_an_xlsx_number_reads_as_its_format_shows_it(stored, number_format, shown):
