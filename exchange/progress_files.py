@@ -322,14 +322,15 @@ def read_csv(content: bytes) -> tuple[list[str], Iterator[Row]]:
         )
     delimiter = delimiters[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    ended = [0]  # the line where the last record read ends: an unreadable one starts after it
+    ended = [0]  # the line where the last record read ends: the next one starts after it
 
     def records() -> Iterator[tuple[int, list[str]]]:
         for cells in reader:
+            start = ended[0] + 1  # a quoted cell on several lines: its row's first line
             ended[0] = reader.line_num
-            if hint and reader.line_num == 1:
+            if hint and start == 1:
                 continue
-            yield reader.line_num, cells
+            yield start, cells
 
     try:
         header, rows = _split(records(), strict_width=True)

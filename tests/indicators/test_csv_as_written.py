@@ -67,3 +67,31 @@ def test_a_refusal_counts_every_error_beyond_those_it_lists():
     refusal = ProgressImportError(errors)
     assert refusal.total == 4_000
     assert len(refusal.errors) == MAX_ERRORS + 1
+
+
+@pytest.mark.parametrize("content", [b"sep=;", b'"sep=;"\r\n'])
+def test_a_csv_holding_only_excel_s_separator_line_has_no_column(content):
+    header, rows = read_rows(content=content, filename="avancement.csv")
+    assert (list(header), list(rows)) == ([], [])
+
+
+def test_a_comment_on_two_lines_keeps_the_line_break_it_was_written_with():
+    """The platform's own export writes a comment typed in a form (« \\r\\n ») between quotes:
+    imported back, it is the very same text, so the entry is left alone. Its row is named by its
+    first line, as the spreadsheet shows it."""
+    content = (HEADER + ROW.format('"première ligne\r\nseconde ligne"') + ROW.format("x")).encode()
+    _, rows = read_rows(content=content, filename="avancement.csv")
+    assert [(row.line, row.cells["comment"]) for row in rows] == [
+        (2, "première ligne\r\nseconde ligne"),
+        (4, "x"),
+    ]
+
+
+def test_a_csv_macintosh_from_excel_with_carriage_returns_reads_every_row():
+    """Excel's « CSV (Macintosh) » ends its lines with a carriage return only, in Mac Roman."""
+    text = HEADER + ROW.format("été") + ROW.format("œuvre").replace("i1", "i2")
+    _, rows = read_rows(content=text.replace("\r\n", "\r").encode("mac_roman"), filename="a.csv")
+    assert [(row.line, row.cells["indicator"], row.cells["comment"]) for row in rows] == [
+        (2, "i1", "été"),
+        (3, "i2", "œuvre"),
+    ]
