@@ -95,3 +95,19 @@ def test_a_csv_macintosh_from_excel_with_carriage_returns_reads_every_row():
         (2, "i1", "été"),
         (3, "i2", "œuvre"),
     ]
+
+
+def test_a_csv_saved_twice_with_a_byte_order_mark_keeps_its_first_column():
+    """A UTF-8 file re-saved by a tool that adds its own mark starts with two: the second one
+    would otherwise hide the « contrat » column."""
+    content = "\ufeff\ufeff".encode() + (HEADER + ROW.format("x")).encode()
+    header, _ = read_rows(content=content, filename="avancement.csv")
+    assert header[:3] == ["contract", "objective", "indicator"]
+
+
+def test_a_title_line_holding_one_column_name_is_no_header():
+    """« Date ; 15/01/2023 » above the table names one column only: the header is the first line
+    naming at least two."""
+    content = ("Date;15/01/2023\r\n" + HEADER + ROW.format("x")).encode()
+    header, rows = read_rows(content=content, filename="avancement.csv")
+    assert (header.line, [row.line for row in rows]) == (2, [3])

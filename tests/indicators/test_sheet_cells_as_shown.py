@@ -255,3 +255,17 @@ def test_an_ods_sheet_that_breaks_after_its_header_is_refused_in_french():
     assert [str(e) for e in raised.value.errors] == [
         "fichier : classeur ODS illisible ou endommagé"
     ]
+
+
+# Value cells holding text ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["45%", "45 %", "45\u202f%", "45\u00a0%"])
+def test_a_percentage_typed_with_or_without_a_space_reads_as_its_number(text):
+    assert parse_value(text) == Decimal("45")
+
+
+@pytest.mark.parametrize(("text", "named"), [("%", "%"), ("12 X %", "12 X")])
+def test_a_percent_sign_without_a_number_is_refused_naming_what_was_typed(text, named):
+    with pytest.raises(ValueError, match=f"^nombre invalide « {named} »$"):
+        parse_value(text)
