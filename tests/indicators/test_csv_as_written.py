@@ -111,3 +111,18 @@ def test_a_title_line_holding_one_column_name_is_no_header():
     content = ("Date;15/01/2023\r\n" + HEADER + ROW.format("x")).encode()
     header, rows = read_rows(content=content, filename="avancement.csv")
     assert (header.line, [row.line for row in rows]) == (2, [3])
+
+
+def test_help_columns_between_parentheses_are_ignored_and_a_name_ending_in_one_is_not():
+    names = "contrat;objectif;indicateur;(unité);(cible);date;valeur;commentaire (facultatif)"
+    header, _ = read_rows(content=(names + "\r\n").encode(), filename="avancement.csv")
+    assert list(header) == [
+        "contract",
+        "objective",
+        "indicator",
+        "",
+        "",
+        "date",
+        "value",
+        "commentaire (facultatif)",  # named as unknown by the import
+    ]
