@@ -126,3 +126,10 @@ def test_help_columns_between_parentheses_are_ignored_and_a_name_ending_in_one_i
         "value",
         "commentaire (facultatif)",  # named as unknown by the import
     ]
+
+
+def test_a_csv_without_any_column_name_is_read_to_be_refused_for_its_missing_columns():
+    """No line names two columns: the first line is taken as the header, here a help column and
+    an empty cell, and the import names every missing column."""
+    header, rows = read_rows(content=b"(aide);\r\n1;2\r\n", filename="avancement.csv")
+    assert (list(header), [row.cells for row in rows]) == ([""], [{}])
