@@ -322,26 +322,34 @@ def read_csv(content: bytes) -> tuple[list[str], Iterator[Row]]:
         )
     delimiter = delimiters[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    ended = [0]  # the line where the last record read ends: the next one starts after it
 
     def records() -> Iterator[tuple[int, list[str]]]:
         for cells in reader:
-            if hint and reader.line_num == 1:
+            start = ended[0] + 1  # a quoted cell on several lines: its row's first line
+            ended[0] = reader.line_num
+            if hint and start == 1:
                 continue
-            yield reader.line_num, cells
+            yield start, cells
 
     try:
         header, rows = _split(records(), strict_width=True)
-    except csv.Error as exc:
-        raise file_error(f"CSV illisible : {exc}") from None
-    return header, _csv_errors_guard(rows, reader)
+    except csv.Error:
+        raise _unclosed_quote(ended) from None
+    return header, _csv_errors_guard(rows, ended)
 
 
-def _csv_errors_guard(rows: Iterator[Row], reader) -> Iterator[Row]:
+def _unclosed_quote(ended: list[int]) -> ProgressImportError:
+    # A quote left open swallows the lines after it, up to csv's field limit: the line named is
+    # the one where the unreadable record starts, not where the reader gave up.
+    return file_error(f"ligne {ended[0] + 1} : CSV illisible (guillemet non fermé ?)")
+
+
+def _csv_errors_guard(rows: Iterator[Row], ended: list[int]) -> Iterator[Row]:
     try:
         yield from rows
     except csv.Error:
-        message = f"ligne {reader.line_num} : CSV illisible (guillemet non fermé ?)"
-        raise file_error(message) from None
+        raise _unclosed_quote(ended) from None
 
 
 # XLSX --------------------------------------------------------------------------------------------
@@ -443,8 +451,10 @@ def _ods_as_shown(number: Decimal, shown: str) -> str:
     digits = sum(c.isdigit() for c in shown)
     integer = len(str(abs(int(number)))) if abs(number) >= 1 else 1
     places = digits - integer
-    if "E" in shown.upper() or not shown or places < 0 or places > 15:
+    if "E" in shown.upper() or not shown or places > 15:
         return _plain(number)
+    if places < 0:  # fewer digits than the value's: a scaled format, « 1 235 » for 1 234 567
+        return shown  # read as shown, or refused as no number
     return _plain(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
 
 
@@ -456,6 +466,7 @@ def read_ods(content: bytes) -> tuple[list[str], Iterator[Row]]:
         line = 0
         depth = 0  # inside the first table only
         cells: list[str] = []
+        blanks = 0  # blank cells met since the row's last non-blank one
         for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             tag = element.tag
             if tag == f"{{{_TABLE}}}table":
@@ -468,12 +479,17 @@ def read_ods(content: bytes) -> tuple[list[str], Iterator[Row]]:
             if tag in (f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell"):
                 text = _ods_cell_text(element)
                 repeat = int(element.get(f"{{{_TABLE}}}number-columns-repeated", "1"))
-                cells.extend([text] * (min(repeat, _MAX_REPEAT) if text else min(repeat, 1)))
+                if text:
+                    # Blank cells count only before a non-blank one: LibreOffice writes two
+                    # adjacent blank cells as one repeated cell, the row's end as thousands.
+                    cells.extend([""] * min(blanks, _MAX_REPEAT))
+                    cells.extend([text] * min(repeat, _MAX_REPEAT))
+                    blanks = 0
+                else:
+                    blanks += repeat
                 element.clear()
             elif tag == f"{{{_TABLE}}}table-row":
                 repeat = int(element.get(f"{{{_TABLE}}}number-rows-repeated", "1"))
-                while cells and not cells[-1]:
-                    cells.pop()
                 if cells:
                     for _ in range(min(repeat, _MAX_REPEAT)):
                         line += 1
@@ -481,6 +497,7 @@ def read_ods(content: bytes) -> tuple[list[str], Iterator[Row]]:
                 else:
                     line += repeat  # blank rows, often a million of them: counted, not built
                 cells = []
+                blanks = 0
                 element.clear()
 
     return _split(records(), strict_width=False)
