@@ -41,6 +41,11 @@ def _per_inhabitant(contract):
     contract.save()
 
 
+def _objective_threshold(contract):
+    contract.bonus_objective_threshold = D("0.70")
+    contract.save()
+
+
 def _priority_threshold(contract):
     contract.bonus_priority_threshold = D("0.80")
     contract.save()
@@ -57,7 +62,29 @@ def _baseline(contract):
     haies.save()
 
 
-CHANGES = [_start, _end, _per_inhabitant, _priority_threshold, _cap, _baseline]
+def _target(contract):
+    haies = indicator_of(contract, "haies")
+    haies.target = D("60")
+    haies.save()
+
+
+def _pending_value_corrected(contract):  # same date, same status: only the value changes
+    indicator_of(contract, "renovations").entries.filter(status=EntryStatus.SUBMITTED).update(
+        value=D("40")
+    )
+
+
+CHANGES = [
+    _start,
+    _end,
+    _per_inhabitant,
+    _objective_threshold,
+    _priority_threshold,
+    _cap,
+    _baseline,
+    _target,
+    _pending_value_corrected,
+]
 
 
 @pytest.mark.parametrize("change", CHANGES, ids=lambda f: f.__name__.strip("_"))
