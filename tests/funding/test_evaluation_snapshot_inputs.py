@@ -137,7 +137,7 @@ def test_a_rate_a_hair_below_100_percent_is_never_stored_nor_shown_as_100_percen
     assert evaluation_to_json(evaluation)["reasons"] == ["O1 (prioritaire) : 99,9 % < 100 %"]
 
 
-def test_the_snapshot_keeps_the_bonus_rule_as_the_contract_writes_it():
+def test_the_snapshot_keeps_the_bonus_rule_population_and_dates_it_was_computed_with():
     contract = calaisis_contract(
         renovations=("700", "800"),
         pending="",
@@ -160,6 +160,12 @@ def test_the_snapshot_keeps_the_bonus_rule_as_the_contract_writes_it():
     }
     # 152 371 × 1.50 = 228 556.50, above the absolute cap; every objective reached: the cap.
     assert (evaluation.bonus_cap, evaluation.bonus_amount) == (D("100000.00"), D("100000.00"))
+    # What the bonus was computed from, shown beside the rule in the admin and on the espace.
+    assert (evaluation.population, evaluation.contract_start, evaluation.contract_end) == (
+        152_371,
+        datetime.date(2021, 1, 1),
+        END,
+    )
 
 
 POPULATION_MISSING = "Le contrat n'a pas de population de référence : le plafond est inconnu"
@@ -307,3 +313,19 @@ def test_objectives_and_indicators_keep_the_order_the_contract_gives_them():
         ("A", ["A-z", "A-x", "A-y"]),
         ("B", ["B-z", "B-x", "B-y"]),
     ]
+
+
+def test_an_objectives_configuration_errors_are_stored_with_it_for_the_admin_table():
+    contract = calaisis_contract()
+    haies = indicator_of(contract, "haies")
+    haies.baseline = haies.target
+    haies.save()
+
+    evaluation = contract_evaluate(contract=contract)
+
+    o7 = evaluation.objectives[6]
+    assert (o7["code"], o7["errors"]) == (
+        "O7",
+        ["O7 / haies : la cible est égale à la valeur de référence"],
+    )
+    assert [o["errors"] for o in evaluation.objectives if o["code"] != "O7"] == [[]] * 8
