@@ -5,6 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db.models import F
 
 from funding.evaluations import (
     contract_evaluate,
@@ -12,6 +13,7 @@ from funding.evaluations import (
     evaluation_inputs_changed,
     evaluation_to_json,
 )
+from funding.models import Evaluation, EvaluationInputs
 from indicators.enums import EntryStatus
 from tests.factories import (
     ContractFactory,
@@ -329,3 +331,21 @@ def test_an_objectives_configuration_errors_are_stored_with_it_for_the_admin_tab
         ["O7 / haies : la cible est égale à la valeur de référence"],
     )
     assert [o["errors"] for o in evaluation.objectives if o["code"] != "O7"] == [[]] * 8
+
+
+def test_a_snapshot_at_another_date_is_not_taken_for_the_current_one_even_with_the_same_entries():
+    # Only "latest" values, all before mid-2023: the entries read at mid-2023 and at the end are
+    # the same; the evaluation date alone tells the two snapshots apart.
+    contract = ContractFactory(bonus_priority_count=0)
+    indicator = IndicatorFactory(objective__contract=contract, accumulation="latest")
+    entry(indicator, "40", on=datetime.date(2022, 6, 30))
+    dated = contract_evaluate(contract=contract, as_of=datetime.date(2023, 6, 30))
+    current = contract_evaluate(contract=contract)  # at the end: the check of the inputs
+    # The contract's inputs changed once, before that check (the scheduler's mark).
+    EvaluationInputs.objects.filter(contract=contract).update(
+        changed_at=F("checked_at") - datetime.timedelta(minutes=1)
+    )
+
+    assert dated.fingerprint != current.fingerprint
+    assert list(Evaluation.objects.filter(contract=contract).fresh()) == [current]
+    assert list(Evaluation.objects.filter(contract=contract).stale()) == [dated]
