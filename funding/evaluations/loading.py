@@ -175,8 +175,12 @@ def _counted_entries(by_contract: dict[int, ContractInputs], indicators: dict[in
 
 def _load_entries(by_contract: dict[int, ContractInputs], indicators: dict[int, IndicatorRow]):
     entries = _counted_entries(by_contract, indicators)
-    totals = entries.values_list("indicator_id", "status").annotate(
-        total=Sum("value"), count=Count("pk"), last=Max("date")
+    # Ordered: the fingerprint reads each indicator's totals in this order, and PostgreSQL groups
+    # by sorting or by hashing as its statistics say (same entries, same fingerprint).
+    totals = (
+        entries.values_list("indicator_id", "status")
+        .annotate(total=Sum("value"), count=Count("pk"), last=Max("date"))
+        .order_by("indicator_id", "status")
     )
     latest_dates: dict[tuple[int, str], date] = {}
     for indicator_id, status, total, count, last in totals:
