@@ -39,6 +39,20 @@ def test_a_windows_csv_with_a_half_and_a_euro_sign_is_not_read_as_iso_8859_15():
     assert [row.cells["comment"] for row in rows] == ["½ journée à 5 €"]
 
 
+@pytest.mark.parametrize(
+    "comment",
+    ["Montant\n€", "Budget en\n€", "Coût\n€\n€", "Montant\xa0:\n€", "Coût\nœ", "Montant\nŒ"],
+)
+def test_an_iso_8859_15_csv_whose_euro_sign_stands_alone_on_its_line_reads_it_as_euro(comment):
+    """Alone on its line, « € », « œ » or « Œ » (bytes 0xA4, 0xBD, 0xBC) read as well in
+    Windows-1252 (« ¤ », « ½ », « ¼ ») as in ISO-8859-15, and the detector prefers
+    Windows-1252: without any byte where Windows-1252 puts its own « € » or « œ » (0x80–0x9F),
+    the file is ISO-8859-15. A no-break space (0xA0, French typography) changes nothing."""
+    content = (HEADER + ROW.format(f'"{comment}"')).encode("iso8859_15")
+    _, rows = read_rows(content=content, filename="a.csv")
+    assert [row.cells["comment"] for row in rows] == [comment]
+
+
 def test_a_quote_left_open_is_refused_naming_the_line_where_it_opens():
     """The open quote swallows the lines after it until csv's field limit: the message names
     the line the user must correct, not the four thousandth line where reading stopped."""
