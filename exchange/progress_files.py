@@ -449,13 +449,26 @@ def _ods_as_shown(number: Decimal, shown: str) -> str:
     """Round ``number`` to the decimals the cell's text shows (the text is locale-dependent,
     so its digits are counted rather than parsed)."""
     digits = sum(c.isdigit() for c in shown)
-    integer = len(str(abs(int(number)))) if abs(number) >= 1 else 1
-    places = digits - integer
-    if "E" in shown.upper() or not shown or places > 15:
+    if "E" in shown.upper() or not digits:  # scientific, or a text for the value (« - » for 0)
         return _plain(number)
-    if places < 0:  # fewer digits than the value's: a scaled format, « 1 235 » for 1 234 567
-        return shown  # read as shown, or refused as no number
-    return _plain(number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+    # Fewer digits than the value's integer part: a format in thousands or millions, « 1 235 »
+    # or « 1,2 » for 1 234 567 (display factor 1 000 or 1 000 000). The value is scaled as the
+    # cell shows it, whatever the thousands separator of the program that wrote the file.
+    scaled = number
+    for _ in range(_MAX_DISPLAY_SCALE + 1):
+        integer = len(str(abs(int(scaled)))) if abs(scaled) >= 1 else 1
+        places = digits - integer
+        if places >= 0:
+            break
+        scaled = scaled.scaleb(-3)
+    else:  # no such format: the value as stored
+        return _plain(number)
+    if places > 15:
+        return _plain(number)
+    return _plain(scaled.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP))
+
+
+_MAX_DISPLAY_SCALE = 4  # thousands, millions, billions, trillions
 
 
 def read_ods(content: bytes) -> tuple[list[str], Iterator[Row]]:

@@ -97,16 +97,29 @@ def test_an_ods_number_reads_with_the_decimals_its_text_shows_in_any_locale(
     assert [row.cells["value"] for row in rows] == [read]
 
 
-def test_an_ods_number_shown_in_thousands_reads_as_shown_or_is_refused_as_no_number():
-    """« 1 235 » for 1 234 567 (a format in thousands): the user typed millions but reads
-    thousands; the file gives what they read, never the stored millions nor a rounding of them."""
-    rows = _row(*_codes(), _number("float", "1234567", "1 235")) + _row(
-        *_codes(), _number("float", "1234567", "1 235 k€")
-    )
-    _, (thousands, unit) = _rows(_ods(rows))
-    assert parse_value(thousands.cells["value"]) == Decimal("1235")
-    with pytest.raises(ValueError, match="nombre invalide"):
-        parse_value(unit.cells["value"])
+@pytest.mark.parametrize(
+    ("stored", "shown", "read"),
+    [
+        ("1234567", "1 235", "1235"),  # French, thousands
+        ("1234567", "1.235", "1235"),  # German or Belgian: « . » between thousands
+        ("1234567", "1,235", "1235"),  # English: « , » between thousands
+        ("1234567", "1'235", "1235"),  # Swiss
+        ("1234567", "1 235 k€", "1235"),
+        ("1234567", "1,2", "1.2"),  # millions, one decimal
+        ("1234567890", "1 235", "1235"),  # thousands of millions shown in millions
+        ("0", "-", "0"),  # an accounting format shows zero as a dash
+        ("0", "- €", "0"),
+    ],
+)
+def test_an_ods_number_in_a_scaled_format_reads_as_shown_whatever_the_separators(
+    stored, shown, read
+):
+    """« 1 235 » for 1 234 567 (a format in thousands): the user reads thousands, and the file
+    gives what they read, never the stored millions. The text depends on the language of the
+    program that wrote the file, so the value is scaled, not the text parsed: « 1.235 » written
+    by a German LibreOffice is 1 235 too, not 1,235."""
+    (row,) = _rows(_ods(_row(*_codes(), _number("float", stored, shown))))[1]
+    assert parse_value(row.cells["value"]) == Decimal(read)
 
 
 # XLSX numbers: what the format shows -------------------------------------------------------------
