@@ -28,6 +28,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
@@ -325,12 +326,16 @@ def read_csv(content: bytes) -> tuple[list[str], Iterator[Row]]:
     ended = [0]  # the line where the last record read ends: the next one starts after it
 
     def records() -> Iterator[tuple[int, list[str]]]:
+        start = 0
         for cells in reader:
             start = ended[0] + 1  # a quoted cell on several lines: its row's first line
             ended[0] = reader.line_num
             if hint and start == 1:
                 continue
             yield start, cells
+        if start and _open_at_end(text, start, delimiter):
+            ended[0] = start - 1  # the guards name the line where the quote opens
+            raise csv.Error("unexpected end of data")
 
     try:
         header, rows = _split(records(), strict_width=True)
@@ -339,9 +344,24 @@ def read_csv(content: bytes) -> tuple[list[str], Iterator[Row]]:
     return header, _csv_errors_guard(rows, ended)
 
 
+def _open_at_end(text: str, first_line: int, delimiter: str) -> bool:
+    """Whether the file's last record, from ``first_line``, ends inside an open quote.
+
+    Read leniently, such a record swallows every line after its quote without error, or fails
+    only past csv's field size limit, which is process-wide and raised by some libraries: a
+    strict reading of that record alone tells it whatever the limit."""
+    lines = itertools.islice(io.StringIO(text, newline=""), first_line - 1, None)
+    try:
+        for _ in csv.reader(lines, delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "end of data" in str(exc)  # CPython's words for a quote still open at the end
+    return False
+
+
 def _unclosed_quote(ended: list[int]) -> ProgressImportError:
-    # A quote left open swallows the lines after it, up to csv's field limit: the line named is
-    # the one where the unreadable record starts, not where the reader gave up.
+    # A quote left open swallows the lines after it: the line named is the one where the
+    # unreadable record starts, not where the reader gave up.
     return file_error(f"ligne {ended[0] + 1} : CSV illisible (guillemet non fermé ?)")
 
 

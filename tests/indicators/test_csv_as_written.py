@@ -1,6 +1,9 @@
 """A CSV file reads as the program that wrote it meant it, even a short one, or is refused naming
 the line to correct (no database)."""
 
+import csv
+import sys
+
 import pytest
 
 from exchange.progress_files import (
@@ -69,6 +72,42 @@ def test_a_quote_left_open_is_refused_naming_the_line_where_it_opens():
 def test_a_quote_left_open_above_the_header_is_refused_in_french_naming_its_line():
     content = ('"Suivi 2022\r\n' + HEADER + ROW.format("suite") * 6_000).encode()
     assert _refusal(content) == ["fichier : ligne 1 : CSV illisible (guillemet non fermé ?)"]
+
+
+@pytest.fixture(params=["csv's default", "raised by a library"])
+def field_size_limit(request):
+    """csv's field size limit is process-wide, and some libraries raise it on import
+    (frictionless does): an open quote must be refused whatever it is."""
+    default = csv.field_size_limit()
+    if request.param != "csv's default":
+        csv.field_size_limit(sys.maxsize)
+    yield
+    csv.field_size_limit(default)
+
+
+@pytest.mark.parametrize(
+    ("rows", "line"),
+    [
+        (ROW.format("bilan") + ROW.format("\"bilan de l'été") + ROW.format("suite") * 6_000, 3),
+        (ROW.format("bilan") + ROW.format("\"bilan de l'été") + ROW.format("suite"), 3),
+        (ROW.format("\"bilan de l'été"), 2),
+        (ROW.format("bilan") * 3 + 'COT;O1;i1;31/12/2022;"5\r\n', 5),
+    ],
+)
+def test_a_quote_left_open_in_a_file_of_any_size_is_refused_naming_its_line(
+    field_size_limit, rows, line
+):
+    """Read leniently, the open quote would swallow the rows after it into one comment, and
+    the file would be imported short of them without a word."""
+    assert _refusal((HEADER + rows).encode()) == [
+        f"fichier : ligne {line} : CSV illisible (guillemet non fermé ?)"
+    ]
+
+
+def test_quotes_closed_or_inside_a_cell_are_no_open_quote(field_size_limit):
+    rows = ROW.format('"bilan\r\nsur deux lignes"') + ROW.format('12" de pluie')
+    _, read = read_rows(content=(HEADER + rows).encode(), filename="a.csv")
+    assert [row.cells["comment"] for row in read] == ["bilan\r\nsur deux lignes", '12" de pluie']
 
 
 def test_several_missing_columns_are_named_in_french_on_one_line():
