@@ -107,6 +107,7 @@ def test_an_ods_number_reads_with_the_decimals_its_text_shows_in_any_locale(
         ("1234567", "1 235 k€", "1235"),
         ("1234567", "1,2", "1.2"),  # millions, one decimal
         ("1234567890", "1 235", "1235"),  # thousands of millions shown in millions
+        ("1234567890123", "1 235", "1235"),  # shown in thousands of millions
         ("0", "-", "0"),  # an accounting format shows zero as a dash
         ("0", "- €", "0"),
     ],
@@ -120,6 +121,24 @@ def test_an_ods_number_in_a_scaled_format_reads_as_shown_whatever_the_separators
     by a German LibreOffice is 1 235 too, not 1,235."""
     (row,) = _rows(_ods(_row(*_codes(), _number("float", stored, shown))))[1]
     assert parse_value(row.cells["value"]) == Decimal(read)
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown", "read"),
+    [
+        ("0.1234567890123456789", "0,123456789012346", "0.123456789012346"),  # 15 decimals
+        ("0.12345678901234567", "0,1234567890123457", "0.12345678901234567"),  # 16: as stored
+        ("12345678901234567", "1", "12345678901234567"),  # no format in thousands fits it
+        ("1234567890123456", "1", "1234567890123456"),  # nor in thousands of trillions
+    ],
+)
+def test_an_ods_number_is_rounded_as_shown_up_to_fifteen_decimals_and_else_read_as_stored(
+    stored, shown, read
+):
+    """Beyond 15 decimals (what a spreadsheet's number holds) or beyond any format in
+    thousands, the text cannot say more than the stored value: the value is read as stored."""
+    (row,) = _rows(_ods(_row(*_codes(), _number("float", stored, shown))))[1]
+    assert row.cells["value"] == read
 
 
 # XLSX numbers: what the format shows -------------------------------------------------------------
