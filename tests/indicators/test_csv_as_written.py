@@ -194,8 +194,11 @@ def test_an_empty_sheet_saved_by_excel_as_csv_utf_8_has_no_column():
     assert (list(header), list(rows)) == ([], [])
 
 
-def test_a_utf_32_csv_is_refused_naming_the_encodings_read():
-    (refusal,) = _refusal((HEADER + ROW.format("x")).encode("utf-32"))
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-16"])
+def test_a_csv_whose_text_holds_nul_characters_is_refused_naming_the_encodings_read(encoding):
+    """UTF-32 reads as UTF-16 full of NUL characters; a NUL in a UTF-16 comment could not be
+    stored either (PostgreSQL refuses it)."""
+    (refusal,) = _refusal((HEADER + ROW.format("a\x00b")).encode(encoding))
     assert refusal.startswith("fichier : encodage du fichier non reconnu")
 
 
