@@ -8,6 +8,7 @@ import pytest
 
 from exchange.progress_files import (
     MAX_ERRORS,
+    MAX_ROWS,
     ProgressImportError,
     RowError,
     read_rows,
@@ -186,3 +187,65 @@ def test_a_csv_without_any_column_name_is_read_to_be_refused_for_its_missing_col
     an empty cell, and the import names every missing column."""
     header, rows = read_rows(content=b"(aide);\r\n1;2\r\n", filename="avancement.csv")
     assert (list(header), [row.cells for row in rows]) == ([""], [{}])
+
+
+def test_a_table_starting_below_the_twentieth_line_is_not_looked_for():
+    """The header is looked for within the first twenty non-blank lines only: a table below them
+    is not read at length, its file is refused for its missing columns."""
+    titles = [f"titre {n}\r\n" for n in range(1, 21)]
+    content = "".join(titles) + HEADER
+    header, rows = read_rows(content=content.encode(), filename="avancement.csv")
+    assert (header.line, list(header), len(list(rows))) == (1, ["titre 1"], 20)
+    content = "".join(titles[:19]) + HEADER
+    header, _ = read_rows(content=content.encode(), filename="avancement.csv")
+    assert header.line == 20
+
+
+def test_a_csv_of_the_most_rows_allowed_is_read_and_one_more_row_is_refused():
+    content = HEADER + ROW.format("x") * MAX_ROWS
+    _, rows = read_rows(content=content.encode(), filename="avancement.csv")
+    assert sum(1 for _ in rows) == MAX_ROWS
+    assert _refusal((content + ROW.format("x")).encode()) == [
+        "fichier : plus de 20\u202f000 lignes de données : découpez le fichier "
+        "(au plus 20\u202f000 lignes par fichier)"
+    ]
+
+
+def test_a_row_missing_separators_is_marked_with_its_number_of_cells():
+    content = (HEADER + "COT\r\nCOT;O1\r\n").encode()
+    _, rows = read_rows(content=content, filename="avancement.csv")
+    why = " : un séparateur manque sur cette ligne (rien n'est décalé d'une colonne à l'autre)"
+    assert [row.misfit for row in rows] == [
+        "1 cellule au lieu de 6" + why,
+        "2 cellules au lieu de 6" + why,
+    ]
+
+
+def test_the_cells_past_the_last_column_are_kept_to_be_named():
+    content = (HEADER + ROW.format("x").replace("\r\n", ";a;;b\r\n")).encode()
+    _, rows = read_rows(content=content, filename="avancement.csv")
+    assert [(row.cells["comment"], row.extra) for row in rows] == [("x", "a ; b")]
+
+
+def test_an_empty_sheet_saved_by_excel_as_csv_utf_8_has_no_column():
+    """Excel writes an empty sheet as its byte order mark alone."""
+    header, rows = read_rows(content=b"\xef\xbb\xbf", filename="avancement.csv")
+    assert (list(header), list(rows)) == ([], [])
+
+
+@pytest.mark.parametrize("encoding", ["utf-32", "utf-16"])
+def test_a_csv_whose_text_holds_nul_characters_is_refused_naming_the_encodings_read(encoding):
+    """UTF-32 reads as UTF-16 full of NUL characters; a NUL in a UTF-16 comment could not be
+    stored either (PostgreSQL refuses it)."""
+    (refusal,) = _refusal((HEADER + ROW.format("a\x00b")).encode(encoding))
+    assert refusal.startswith("fichier : encodage du fichier non reconnu")
+
+
+def test_a_header_naming_two_known_columns_under_a_title_is_found():
+    content = b"Suivi 2022\r\ncontrat;valeur;remarque\r\nCOT;5;x\r\n"
+    header, rows = read_rows(content=content, filename="avancement.csv")
+    assert (header.line, list(header), [row.line for row in rows]) == (
+        2,
+        ["contract", "value", "remarque"],
+        [3],
+    )

@@ -301,3 +301,35 @@ def test_a_percentage_typed_with_or_without_a_space_reads_as_its_number(text):
 def test_a_percent_sign_without_a_number_is_refused_naming_what_was_typed(text, named):
     with pytest.raises(ValueError, match=f"^nombre invalide « {named} »$"):
         parse_value(text)
+
+
+def test_blank_ods_cells_written_one_by_one_keep_the_next_cells_in_their_columns():
+    """Other programs than LibreOffice write each blank cell on its own: two of them in a row
+    still keep the date and the value after them in their columns."""
+    names = ("contrat", "objectif", "indicateur", "(unité)", "(cible)", "date", "valeur")
+    row = _row(
+        _string("COT"),
+        _string("O1"),
+        _string("i1"),
+        _blank(),
+        _blank(),
+        _string("31/12/2022"),
+        _number("float", "12", "12"),
+    )
+    _, rows = _rows(_ods(row, names=names))
+    assert [(r.cells["date"], r.cells["value"]) for r in rows] == [("31/12/2022", "12")]
+
+
+def test_an_ods_row_ending_before_the_last_columns_reads_them_blank():
+    row = _row(*_codes(), _number("float", "5", "5"), _blank(repeat=1000))
+    _, rows = _rows(_ods(row, names=(*NAMES, "statut")))
+    assert [(r.cells["comment"], r.cells["status"]) for r in rows] == [("", "")]
+
+
+def test_a_file_named_xlsx_holding_an_unreadable_workbook_is_refused_in_french():
+    content = zip_bytes({"xl/workbook.xml": b"<pas un classeur"})
+    with pytest.raises(ProgressImportError) as raised:
+        read_rows(content=content, filename="abime.xlsx")
+    assert [str(e) for e in raised.value.errors] == [
+        "fichier : classeur XLSX illisible ou endommagé"
+    ]
