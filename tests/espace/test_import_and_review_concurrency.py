@@ -15,47 +15,18 @@ the other entry already: docs/mutation.md (progress_import) lists the orders thi
 
 import datetime
 import threading
-import time
 from decimal import Decimal
 
-import pytest
-from django.conf import settings
-from django.db import DatabaseError, connection, connections, transaction
+from django.db import DatabaseError, connections, transaction
 
 from exchange.progress_import import ProgressImportError, progress_import
 from indicators.enums import EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
 from indicators.services import entries_review, entry_validate
 from tests.factories import IndicatorFactory, ProgressEntryFactory
+from tests.pg_race import RACE_MARKS, wait_until_sessions_wait
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="SQLite sérialise toutes les écritures : la course n'existe qu'en PostgreSQL.",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-BLOCKED = """
-    SELECT count(*) FROM pg_stat_activity
-    WHERE datname = current_database() AND pid <> pg_backend_pid()
-      AND cardinality(pg_blocking_pids(pid)) > 0
-"""
-
-
-def _wait_until_sessions_wait(count: int, seconds: float = 30) -> bool:
-    """Poll PostgreSQL until ``count`` other sessions of this database wait for a lock."""
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            # Within a transaction PostgreSQL keeps its first reading of the statistics.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(BLOCKED)
-            if cursor.fetchone()[0] >= count:
-                return True
-            time.sleep(0.05)
-    return False
+pytestmark = RACE_MARKS
 
 
 def test_an_import_and_a_bulk_return_of_the_same_entries_both_apply_one_after_the_other(
@@ -101,7 +72,7 @@ def test_an_import_and_a_bulk_return_of_the_same_entries_both_apply_one_after_th
                 entry_validate(entry=ProgressEntry.objects.get(pk=december.pk), by=validator)
                 holding.set()
                 # Commit only once the review and then the import wait.
-                outcomes["attente"] = "oui" if _wait_until_sessions_wait(2) else "non"
+                outcomes["attente"] = "oui" if wait_until_sessions_wait(2) else "non"
             outcomes["validation"] = "appliquée"
         finally:
             holding.set()
@@ -128,7 +99,7 @@ def test_an_import_and_a_bulk_return_of_the_same_entries_both_apply_one_after_th
         try:
             holding.wait(30)
             # The import starts only once the review waits for the held entry.
-            outcomes["revue en attente"] = "oui" if _wait_until_sessions_wait(1) else "non"
+            outcomes["revue en attente"] = "oui" if wait_until_sessions_wait(1) else "non"
             try:
                 result = progress_import(content=content.encode(), filename="a.csv", by=officer)
             except ProgressImportError as error:

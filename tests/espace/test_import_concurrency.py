@@ -9,46 +9,17 @@ test and test_entry_write_rules_concurrency.py catch.
 """
 
 import threading
-import time
 from decimal import Decimal
 
-import pytest
-from django.conf import settings
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from exchange.progress_import import progress_import
 from indicators.enums import EntryStatus
 from indicators.models import EntryTransition, ProgressEntry
 from indicators.services import entry_return
+from tests.pg_race import RACE_MARKS, wait_until_sessions_wait
 
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.skipif(
-        "postgresql" not in settings.DATABASES["default"]["ENGINE"],
-        reason="SQLite sérialise toutes les écritures : la course n'existe qu'en PostgreSQL.",
-    ),
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
-
-BLOCKED = """
-    SELECT count(*) FROM pg_stat_activity
-    WHERE datname = current_database() AND pid <> pg_backend_pid()
-      AND cardinality(pg_blocking_pids(pid)) > 0
-"""
-
-
-def _wait_until_another_session_waits(seconds: float = 30) -> bool:
-    """Poll PostgreSQL until another session of this database waits for a lock."""
-    deadline = time.monotonic() + seconds
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            # Within a transaction PostgreSQL keeps its first reading of the statistics.
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(BLOCKED)
-            if cursor.fetchone()[0]:
-                return True
-            time.sleep(0.05)
-    return False
+pytestmark = RACE_MARKS
 
 
 def test_an_import_waits_for_a_return_in_progress_then_corrects_the_returned_entry(
@@ -70,7 +41,7 @@ def test_an_import_waits_for_a_return_in_progress_then_corrects_the_returned_ent
                 entry_return(entry=entry, by=superuser, note="À revoir")
                 returned.set()
                 # Commit only once the import waits for one of this transaction's locks.
-                outcomes["attente"] = "oui" if _wait_until_another_session_waits() else "non"
+                outcomes["attente"] = "oui" if wait_until_sessions_wait() else "non"
             outcomes["renvoi"] = "appliqué"
         finally:
             returned.set()
